@@ -1,0 +1,256 @@
+// Loads a bot project from disk: config, intents, training data, actions and fixtures, with every problem located.
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { isAnnotationError, parseAnnotatedExample } from '../define/annotations.ts';
+import { isAction } from '../define/action.ts';
+import { BotConfigSchema } from '../define/bot.ts';
+import { describeEntities } from '../define/entity-spec.ts';
+import { type Intent, isIntent, NONE_INTENT } from '../define/intent.ts';
+import { readFixtures } from './fixtures.ts';
+import { createModuleLoader, type ModuleLoader } from './module-loader.ts';
+import { type Problem, Problems } from './problems.ts';
+import { locateInSource } from './source-text.ts';
+import { type RawExample, readTrainingData } from './training-data.ts';
+import type { Project, ProjectAction, ProjectIntent, SourceLocation, TrainingExample } from './types.ts';
+
+export interface LoadProjectOptions {
+  /** Import `actions/` too (the executor and `bot check` do; the NLU does not need them). @default true */
+  actions?: boolean;
+  /** Fixture files to read instead of `fixtures/`. */
+  fixtureFiles?: string[];
+}
+
+export interface LoadProjectResult {
+  /** The project, or undefined when it cannot be loaded at all (no or broken bot.config.ts). */
+  project: Project | undefined;
+  problems: Problem[];
+}
+
+const CONFIG_FILES = ['bot.config.ts', 'bot.config.mts', 'bot.config.js', 'bot.config.mjs'];
+const TS_FILE = /\.(?:[cm]?ts|[cm]?js)$/;
+const DATA_FILE = /\.(?:ya?ml|jsonl)$/;
+
+/** Loads the project at `root`. Never throws for a problem in the project: it is in `problems`. */
+export async function loadProject(root: string, options: LoadProjectOptions = {}): Promise<LoadProjectResult> {
+  const absRoot = path.resolve(root);
+  const problems = new Problems();
+  const loader = createModuleLoader(absRoot);
+  try {
+    const config = await loadConfig(absRoot, loader, problems);
+    const intents = await loadIntents(absRoot, loader, problems);
+    const dataFiles = await listFiles(absRoot, 'data', DATA_FILE);
+    const raw = [...intents.flatMap((i) => i.examples), ...(await readTrainingData(absRoot, dataFiles, problems))];
+    const { projectIntents, examples } = resolveIntents(intents, raw, problems);
+    if (config) checkExampleCounts(projectIntents, examples, config.nlu.minExamples, problems);
+    const actions = options.actions === false ? [] : await loadActions(absRoot, loader, projectIntents, problems);
+    const fixtureFiles = options.fixtureFiles?.map((f) => path.resolve(f)) ?? (await listFiles(absRoot, 'fixtures', DATA_FILE));
+    const fixtures = await readFixtures(absRoot, fixtureFiles, problems);
+    checkFixtures(fixtures, projectIntents, problems);
+    const project = config ? { root: absRoot, config, intents: projectIntents, examples, actions, fixtures } : undefined;
+    return { project, problems: problems.list };
+  } finally {
+    await loader.close();
+  }
+}
+
+async function loadConfig(root: string, loader: ModuleLoader, problems: Problems) {
+  const name = CONFIG_FILES.find((f) => existsSync(path.join(root, f)));
+  if (!name) {
+    problems.error('CONFIG_MISSING', `no ${CONFIG_FILES[0]} in ${root}: is this a bot project? (\`bot init\` creates one)`, { file: CONFIG_FILES[0] as string });
+    return undefined;
+  }
+  const imported = await loader.import(path.join(root, name));
+  if (!imported.ok) {
+    problems.error(imported.code, imported.message, imported.at);
+    return undefined;
+  }
+  const parsed = BotConfigSchema.safeParse(imported.exports.default);
+  if (parsed.success) return parsed.data;
+  const source = await readFile(path.join(root, name), 'utf8');
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.map(String).at(-1) ?? 'defineBot';
+    const where = issue.path.length ? issue.path.join('.') : 'default export';
+    const hint = imported.exports.default === undefined ? ' (export default defineBot({...}))' : '';
+    problems.error('CONFIG_INVALID', `${where}: ${issue.message}${hint}`, { file: name, ...locateInSource(source, `${key}:`, key) });
+  }
+  return undefined;
+}
+
+interface DeclaredIntent {
+  intent: Intent;
+  source: SourceLocation;
+  examples: RawExample[];
+}
+
+async function loadIntents(root: string, loader: ModuleLoader, problems: Problems): Promise<DeclaredIntent[]> {
+  const declared: DeclaredIntent[] = [];
+  for (const file of await listFiles(root, 'intents', TS_FILE)) {
+    const rel = path.relative(root, file);
+    const imported = await loader.import(file);
+    if (!imported.ok) {
+      problems.error(imported.code, imported.message, imported.at);
+      continue;
+    }
+    const found = uniqueValues(imported.exports).filter(isIntent);
+    if (found.length === 0) {
+      problems.error('MODULE_EMPTY', 'exports no intent: export default defineIntent({...})', { file: rel });
+      continue;
+    }
+    const source = await readFile(file, 'utf8');
+    for (const intent of found) {
+      const at = { file: rel, ...locateInSource(source, `'${intent.name}'`, `"${intent.name}"`, 'defineIntent') };
+      const examples = intent.examples.map((annotated) => ({ intent: intent.name, annotated, source: { file: rel, ...locateInSource(source, annotated) } }));
+      declared.push({ intent, source: at, examples });
+    }
+  }
+  return declared;
+}
+
+function resolveIntents(declared: DeclaredIntent[], raw: RawExample[], problems: Problems) {
+  const byName = new Map<string, ProjectIntent>();
+  for (const { intent, source } of declared) {
+    const first = byName.get(intent.name);
+    if (first) {
+      problems.error('INTENT_DUPLICATE', `intent "${intent.name}" is declared twice; first at ${first.source.file}${first.source.line ? `:${first.source.line}` : ''}`, source);
+      continue;
+    }
+    if (intent.name === NONE_INTENT && Object.keys(intent.entities.shape).length > 0) {
+      problems.error('INTENT_INVALID', `"${NONE_INTENT}" is the reserved out-of-scope intent and cannot have entities`, source);
+    }
+    const entities = describeEntities(intent.entities);
+    byName.set(intent.name, { name: intent.name, description: intent.description, entities, schema: intent.entities, confirm: intent.confirm, declared: true, source });
+  }
+  const examples: TrainingExample[] = [];
+  const inferred = new Map<string, Set<string>>();
+  for (const example of raw) {
+    const parsed = parseAnnotatedExample(example.annotated);
+    if (isAnnotationError(parsed)) {
+      problems.error('ANNOTATION_SYNTAX', `${parsed.message} in "${example.annotated}"`, example.source);
+      continue;
+    }
+    const intent = byName.get(example.intent);
+    if (intent?.declared) {
+      const known = new Set(intent.entities.map((e) => e.name));
+      const unknown = parsed.entities.filter((e) => !known.has(e.entity));
+      for (const span of unknown) {
+        const hint = known.size ? ` (it has: ${[...known].join(', ')})` : ' (it declares no entities)';
+        problems.error('ENTITY_UNKNOWN', `"[${span.text}](${span.entity})": intent "${intent.name}" has no entity "${span.entity}"${hint}`, example.source);
+      }
+      if (unknown.length) continue;
+    } else {
+      const names = inferred.get(example.intent) ?? new Set<string>();
+      for (const span of parsed.entities) names.add(span.entity);
+      inferred.set(example.intent, names);
+      if (!intent) {
+        byName.set(example.intent, { name: example.intent, description: '', entities: [], schema: z.object({}), confirm: false, declared: false, source: example.source });
+      }
+    }
+    examples.push({ intent: example.intent, text: parsed.text, entities: parsed.entities, source: example.source });
+  }
+  // Intents known only from data files: entities are optional strings named by their annotations.
+  for (const [name, entityNames] of inferred) {
+    const intent = byName.get(name) as ProjectIntent;
+    if (intent.declared) continue;
+    const shape = Object.fromEntries([...entityNames].sort().map((e) => [e, z.string().optional()]));
+    intent.schema = z.object(shape);
+    intent.entities = describeEntities(intent.schema);
+    if (name === NONE_INTENT && entityNames.size > 0) {
+      problems.error('INTENT_INVALID', `"${NONE_INTENT}" examples cannot carry entity annotations`, intent.source);
+    }
+  }
+  return { projectIntents: [...byName.values()], examples };
+}
+
+function checkExampleCounts(intents: ProjectIntent[], examples: TrainingExample[], min: number, problems: Problems) {
+  const counts = new Map<string, number>();
+  for (const e of examples) counts.set(e.intent, (counts.get(e.intent) ?? 0) + 1);
+  for (const intent of intents) {
+    const n = counts.get(intent.name) ?? 0;
+    if (n < min) problems.error('INTENT_FEW_EXAMPLES', `intent "${intent.name}" has ${n} example${n === 1 ? '' : 's'}; at least ${min} are needed to learn it (nlu.minExamples)`, intent.source);
+  }
+}
+
+async function loadActions(root: string, loader: ModuleLoader, intents: ProjectIntent[], problems: Problems): Promise<ProjectAction[]> {
+  const known = new Set(intents.map((i) => i.name));
+  const actions: ProjectAction[] = [];
+  for (const file of await listFiles(root, 'actions', TS_FILE)) {
+    const rel = path.relative(root, file);
+    const imported = await loader.import(file);
+    if (!imported.ok) {
+      problems.error(imported.code, imported.message, imported.at);
+      continue;
+    }
+    const found = uniqueValues(imported.exports).filter(isAction);
+    if (found.length === 0) {
+      problems.error('MODULE_EMPTY', 'exports no action: export default defineAction(intent, {...})', { file: rel });
+      continue;
+    }
+    const source = await readFile(file, 'utf8');
+    for (const action of found) {
+      const at = { file: rel, ...locateInSource(source, 'defineAction(') };
+      if (!known.has(action.intent)) {
+        const declaredNames = [...known].filter((n) => n !== NONE_INTENT);
+        problems.error('ACTION_UNKNOWN_INTENT', `action for "${action.intent}", which is not a declared intent${suggest(action.intent, declaredNames)}`, at);
+        continue;
+      }
+      const other = actions.find((a) => a.intent === action.intent);
+      if (other) {
+        problems.error('ACTION_DUPLICATE', `a second action for "${action.intent}"; the first is in ${other.source.file}`, at);
+        continue;
+      }
+      actions.push({ intent: action.intent, action: action as ProjectAction['action'], source: at });
+    }
+  }
+  return actions;
+}
+
+function checkFixtures(fixtures: Project['fixtures'], intents: ProjectIntent[], problems: Problems) {
+  const byName = new Map(intents.map((i) => [i.name, i]));
+  for (const fixture of fixtures) {
+    const intent = byName.get(fixture.intent);
+    if (!intent && fixture.intent !== NONE_INTENT) {
+      problems.error('FIXTURE_UNKNOWN_INTENT', `fixture "${fixture.text}" expects intent "${fixture.intent}", which is not declared${suggest(fixture.intent, [...byName.keys()])}`, fixture.source);
+      continue;
+    }
+    const known = new Set(intent?.entities.map((e) => e.name) ?? []);
+    for (const name of Object.keys(fixture.entities ?? {})) {
+      if (!known.has(name)) problems.error('FIXTURE_UNKNOWN_ENTITY', `fixture "${fixture.text}" expects entity "${name}", which intent "${fixture.intent}" does not have`, fixture.source);
+    }
+  }
+}
+
+/** Files under `root/dir` matching `pattern`, sorted, recursively; none if the folder is absent. */
+async function listFiles(root: string, dir: string, pattern: RegExp): Promise<string[]> {
+  const base = path.join(root, dir);
+  if (!existsSync(base)) return [];
+  const entries = await readdir(base, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && pattern.test(e.name) && !e.name.endsWith('.d.ts') && !/\.test\.[cm]?[jt]s$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+function uniqueValues(exports: Record<string, unknown>): unknown[] {
+  return [...new Set(Object.values(exports))];
+}
+
+function suggest(name: string, candidates: string[]): string {
+  const close = candidates.find((c) => editDistance(c, name) <= Math.max(1, Math.floor(name.length / 4)));
+  return close ? ` (did you mean "${close}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length] as number;
+}
