@@ -11,6 +11,8 @@ export const FixtureRecordSchema = z.strictObject({
   intent: z.string().min(1),
   entities: z.record(z.string(), z.unknown()).optional(),
   reply: z.string().optional(),
+  /** Dates in `text` are resolved relative to this instant, so expected dates stay fixed. */
+  referenceTime: z.iso.datetime({ offset: true }).optional(),
 });
 
 export async function readFixtures(root: string, files: readonly string[], problems: Problems): Promise<Fixture[]> {

@@ -41,8 +41,8 @@ export async function loadProject(root: string, options: LoadProjectOptions = {}
     const config = await loadConfig(absRoot, loader, problems);
     const intents = await loadIntents(absRoot, loader, problems);
     const dataFiles = await listFiles(absRoot, 'data', DATA_FILE);
-    const raw = [...intents.flatMap((i) => i.examples), ...(await readTrainingData(absRoot, dataFiles, problems))];
-    const { projectIntents, examples } = resolveIntents(intents, raw, problems);
+    const dataExamples = await readTrainingData(absRoot, dataFiles, problems);
+    const { projectIntents, examples } = resolveIntents(intents, dataExamples, problems);
     if (config) checkExampleCounts(projectIntents, examples, config.nlu.minExamples, problems);
     const actions = options.actions === false ? [] : await loadActions(absRoot, loader, projectIntents, problems);
     const fixtureFiles = options.fixtureFiles?.map((f) => path.resolve(f)) ?? (await listFiles(absRoot, 'fixtures', DATA_FILE));
@@ -108,20 +108,24 @@ async function loadIntents(root: string, loader: ModuleLoader, problems: Problem
   return declared;
 }
 
-function resolveIntents(declared: DeclaredIntent[], raw: RawExample[], problems: Problems) {
+function resolveIntents(declared: DeclaredIntent[], dataExamples: RawExample[], problems: Problems) {
   const byName = new Map<string, ProjectIntent>();
-  for (const { intent, source } of declared) {
+  // Examples of a rejected duplicate are dropped with it, so they do not raise errors against the first.
+  const raw: RawExample[] = [];
+  for (const { intent, source, examples: declaredExamples } of declared) {
     const first = byName.get(intent.name);
     if (first) {
       problems.error('INTENT_DUPLICATE', `intent "${intent.name}" is declared twice; first at ${first.source.file}${first.source.line ? `:${first.source.line}` : ''}`, source);
       continue;
     }
+    raw.push(...declaredExamples);
     if (intent.name === NONE_INTENT && Object.keys(intent.entities.shape).length > 0) {
       problems.error('INTENT_INVALID', `"${NONE_INTENT}" is the reserved out-of-scope intent and cannot have entities`, source);
     }
     const entities = describeEntities(intent.entities);
     byName.set(intent.name, { name: intent.name, description: intent.description, entities, schema: intent.entities, confirm: intent.confirm, declared: true, source });
   }
+  raw.push(...dataExamples);
   const examples: TrainingExample[] = [];
   const inferred = new Map<string, Set<string>>();
   for (const example of raw) {

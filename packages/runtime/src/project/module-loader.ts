@@ -26,7 +26,9 @@ export function createModuleLoader(root: string): ModuleLoader {
     async import(file) {
       try {
         const mod = (await api.import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
-        return { ok: true, exports: mod };
+        // Without "type": "module" tsx loads a file as CommonJS and nests its exports under `default`.
+        const cjs = mod.default as { __esModule?: boolean } | undefined;
+        return { ok: true, exports: cjs?.__esModule ? (cjs as Record<string, unknown>) : mod };
       } catch (error) {
         return describeImportError(root, file, error);
       }

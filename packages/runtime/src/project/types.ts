@@ -47,6 +47,8 @@ export interface Fixture {
   entities?: Record<string, unknown>;
   /** A substring of the expected reply, or `/regex/flags`. */
   reply?: string;
+  /** ISO instant that relative dates in `text` resolve against (else: when the test runs). */
+  referenceTime?: string;
   source: SourceLocation;
 }
 

@@ -1,0 +1,107 @@
+// Parses the command line and hands off to one command module, imported lazily so `bot --help` stays fast.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, isCliError } from './errors.ts';
+import { createLogger, type Logger } from './output/logger.ts';
+
+const VERSION = '0.1.0';
+
+/** Builds the program; each action resolves to an exit code stored in `result`. */
+export function createProgram(logger: Logger, result: { exitCode: number }): Command {
+  const program = new Command('bot')
+    .description('Build, run and test input bots: intents, entities, actions, and the runtime that serves them.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run "bot --help" for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  const run =
+    <A extends unknown[]>(load: () => Promise<(...args: [...A, Logger]) => Promise<number>>) =>
+    async (...args: A) => {
+      const command = await load();
+      result.exitCode = await command(...args, logger);
+    };
+
+  program
+    .command('init')
+    .description('create a bot project (asks for name, template, NLU mode and broker unless --yes)')
+    .argument('[dir]', 'where to create it (default: the bot name)')
+    .option('-y, --yes', 'accept defaults and ask nothing (for scripts and CI)')
+    .option('-n, --name <name>', 'the bot name (an npm package name; default: the folder name)')
+    .addOption(new Option('-t, --template <template>', 'the project template').choices(['starter', 'ops']))
+    .addOption(new Option('--nlu <mode>', 'how intents are recognised').choices(['local', 'llm', 'cascade']))
+    .addOption(new Option('--broker <kind>', 'the message broker').choices(['sqlite', 'nats']))
+    .option('-f, --force', 'write into a non-empty folder')
+    .option('--no-link', 'do not link @inputbot packages from this CLI (run npm install yourself)')
+    .action(run(async () => (await import('./commands/init.ts')).initCommand));
+
+  program
+    .command('check')
+    .description('load the whole project and report every problem with file and line')
+    .argument('[dir]', 'the project folder', '.')
+    .option('--json', 'print the problems as JSON')
+    .action(run(async () => (await import('./commands/check.ts')).checkCommand));
+
+  program
+    .command('add')
+    .description('add a part to the project')
+    .command('intent')
+    .description('add an intent, its action and a fixture, in the project’s style')
+    .argument('<name>', 'the intent name, e.g. cancel_order')
+    .option('-C, --dir <dir>', 'the project folder', '.')
+    .action(run(async () => (await import('./commands/add-intent.ts')).addIntentCommand));
+
+  program
+    .command('test')
+    .description('train the NLU and score every fixture: accuracy, F1, confusions, entities, latency')
+    .argument('[dir]', 'the project folder', '.')
+    .option('--fixtures <file>', 'a YAML or JSONL fixture file instead of fixtures/')
+    .option('--json', 'print the report as one JSON object')
+    .option('--junit <file>', 'also write a JUnit XML report (one test case per fixture)')
+    .option('--min-accuracy <fraction>', 'fail (exit 1) below this intent accuracy, e.g. 0.9 or 90%', parseFraction)
+    .option('--min-entity-f1 <fraction>', 'fail (exit 1) below this entity F1', parseFraction)
+    .option('--cross-validate <k>', 'k-fold cross-validation over the training data instead of fixtures', parseFolds)
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .action(run(async () => (await import('./commands/test.ts')).testCommand));
+
+  return program;
+}
+
+/** The entry point of bin/bot.js. */
+export async function main(argv: string[], logger: Logger = createLogger()): Promise<void> {
+  const result = { exitCode: EXIT.ok as number };
+  const program = createProgram(logger, result);
+  try {
+    await program.parseAsync(argv);
+    process.exitCode = result.exitCode;
+  } catch (error) {
+    process.exitCode = reportError(error, logger);
+  }
+}
+
+function reportError(error: unknown, logger: Logger): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (isCliError(error)) {
+    logger.error(error.message);
+    return error.exitCode;
+  }
+  // Unknown errors are bugs: print the stack so they can be reported.
+  logger.error(`unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT.failed;
+}
+
+function parseFraction(value: string): number {
+  const percent = value.endsWith('%');
+  const n = Number(percent ? value.slice(0, -1) : value);
+  const fraction = percent || n > 1 ? n / 100 : n;
+  if (!Number.isFinite(n) || fraction < 0 || fraction > 1) throw new InvalidArgumentError('expected a fraction from 0 to 1 or a percentage, e.g. 0.9 or 90%');
+  return fraction;
+}
+
+function parseFolds(value: string): number {
+  const k = Number(value);
+  if (!Number.isInteger(k) || k < 2 || k > 20) throw new InvalidArgumentError('expected a whole number of folds from 2 to 20');
+  return k;
+}

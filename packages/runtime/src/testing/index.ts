@@ -1,0 +1,6 @@
+// @inputbot/runtime/testing: scoring NLU answers against fixtures (`bot test`, bench/nlu).
+export { makeFolds } from './cross-validate.ts';
+export type { CaseOutcome, ClassScore, TestReport } from './report.ts';
+export { TestReportSchema } from './report.ts';
+export { type NluTestOptions, runNluTest } from './run-nlu-test.ts';
+export { normaliseValue, type ScoreOptions, scoreFixtures, type TestCase } from './score.ts';

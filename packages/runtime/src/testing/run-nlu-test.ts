@@ -1,0 +1,55 @@
+// Trains the project's NLU and scores it on fixtures or by cross-validation: the engine of `bot test`.
+import { createRecognizer } from '../nlu/index.ts';
+import type { Project } from '../project/types.ts';
+import { makeFolds } from './cross-validate.ts';
+import type { TestReport } from './report.ts';
+import { type ScoreOptions, scoreFixtures, type TestCase } from './score.ts';
+
+export interface NluTestOptions {
+  /** Where trained models are cached (`<project>/.bot/nlu`); none: always train. */
+  cacheDir?: string;
+  /** k-fold cross-validation over the training examples instead of the fixtures. */
+  crossValidate?: number;
+  thresholds?: ScoreOptions['thresholds'];
+  now?: Date;
+  onCase?: ScoreOptions['onCase'];
+  onProgress?: (phase: 'training' | 'scoring', done: number, total: number) => void;
+}
+
+export async function runNluTest(project: Project, options: NluTestOptions = {}): Promise<TestReport> {
+  const progress = options.onProgress;
+  if (options.crossValidate) return crossValidate(project, options.crossValidate, options);
+  const recognizer = await createRecognizer(project, {
+    cacheDir: options.cacheDir,
+    onProgress: progress && ((done, total) => progress('training', done, total)),
+  });
+  const cases: TestCase[] = project.fixtures;
+  return scoreFixtures(cases, (testCase, parseOptions) => recognizer.parse(testCase.text, parseOptions), {
+    thresholds: options.thresholds,
+    now: options.now,
+    onCase: options.onCase,
+    training: { ms: recognizer.trainMs, fromCache: recognizer.fromCache, examples: project.examples.length, intents: project.intents.length },
+    onProgress: progress && ((done, total) => progress('scoring', done, total)),
+  });
+}
+
+async function crossValidate(project: Project, k: number, options: NluTestOptions): Promise<TestReport> {
+  const folds = makeFolds(project, k);
+  const recognizers = [];
+  let trainMs = 0;
+  for (const [i, fold] of folds.entries()) {
+    const recognizer = await createRecognizer(fold.train, {});
+    trainMs += recognizer.trainMs;
+    recognizers.push(recognizer);
+    options.onProgress?.('training', i + 1, folds.length);
+  }
+  // Score every held-out case with the model of its own fold, as one report.
+  const cases = folds.flatMap((fold, i) => fold.test.map((c) => ({ ...c, fold: i })));
+  return scoreFixtures(cases, (testCase, parseOptions) => (recognizers[testCase.fold] as (typeof recognizers)[number]).parse(testCase.text, parseOptions), {
+    thresholds: options.thresholds,
+    now: options.now,
+    onCase: options.onCase,
+    training: { ms: trainMs, fromCache: false, examples: project.examples.length, intents: project.intents.length },
+    onProgress: options.onProgress && ((done, total) => options.onProgress?.('scoring', done, total)),
+  });
+}
