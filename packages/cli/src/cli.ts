@@ -16,9 +16,10 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
 
   const run =
     <A extends unknown[]>(load: () => Promise<(...args: [...A, Logger]) => Promise<number>>) =>
-    async (...args: A) => {
+    async (...args: [...A, Command]) => {
       const command = await load();
-      result.exitCode = await command(...args, logger);
+      // commander passes the Command itself last; commands take their arguments, options and the logger.
+      result.exitCode = await command(...(args.slice(0, -1) as A), logger);
     };
 
   program

@@ -39,15 +39,16 @@ export async function loadProject(root: string, options: LoadProjectOptions = {}
   const loader = createModuleLoader(absRoot);
   try {
     const config = await loadConfig(absRoot, loader, problems);
-    const intents = await loadIntents(absRoot, loader, problems);
+    const broken: BrokenIntentFiles = { sources: [] };
+    const intents = await loadIntents(absRoot, loader, problems, broken);
     const dataFiles = await listFiles(absRoot, 'data', DATA_FILE);
     const dataExamples = await readTrainingData(absRoot, dataFiles, problems);
     const { projectIntents, examples } = resolveIntents(intents, dataExamples, problems);
     if (config) checkExampleCounts(projectIntents, examples, config.nlu.minExamples, problems);
-    const actions = options.actions === false ? [] : await loadActions(absRoot, loader, projectIntents, problems);
+    const actions = options.actions === false ? [] : await loadActions(absRoot, loader, projectIntents, problems, broken);
     const fixtureFiles = options.fixtureFiles?.map((f) => path.resolve(f)) ?? (await listFiles(absRoot, 'fixtures', DATA_FILE));
     const fixtures = await readFixtures(absRoot, fixtureFiles, problems);
-    checkFixtures(fixtures, projectIntents, problems);
+    checkFixtures(fixtures, projectIntents, problems, broken);
     const project = config ? { root: absRoot, config, intents: projectIntents, examples, actions, fixtures } : undefined;
     return { project, problems: problems.list };
   } finally {
@@ -78,19 +79,29 @@ async function loadConfig(root: string, loader: ModuleLoader, problems: Problems
   return undefined;
 }
 
+/** Intent files that failed to load: a name written in one may be declared there, so it is not reported as unknown. */
+interface BrokenIntentFiles {
+  sources: string[];
+}
+
+function mayBeDeclaredIn(broken: BrokenIntentFiles, name: string): boolean {
+  return broken.sources.some((source) => source.includes(`'${name}'`) || source.includes(`"${name}"`) || source.includes(`\`${name}\``));
+}
+
 interface DeclaredIntent {
   intent: Intent;
   source: SourceLocation;
   examples: RawExample[];
 }
 
-async function loadIntents(root: string, loader: ModuleLoader, problems: Problems): Promise<DeclaredIntent[]> {
+async function loadIntents(root: string, loader: ModuleLoader, problems: Problems, broken: BrokenIntentFiles): Promise<DeclaredIntent[]> {
   const declared: DeclaredIntent[] = [];
   for (const file of await listFiles(root, 'intents', TS_FILE)) {
     const rel = path.relative(root, file);
     const imported = await loader.import(file);
     if (!imported.ok) {
       problems.error(imported.code, imported.message, imported.at);
+      broken.sources.push(await readFile(file, 'utf8'));
       continue;
     }
     const found = uniqueValues(imported.exports).filter(isIntent);
@@ -176,7 +187,7 @@ function checkExampleCounts(intents: ProjectIntent[], examples: TrainingExample[
   }
 }
 
-async function loadActions(root: string, loader: ModuleLoader, intents: ProjectIntent[], problems: Problems): Promise<ProjectAction[]> {
+async function loadActions(root: string, loader: ModuleLoader, intents: ProjectIntent[], problems: Problems, broken: BrokenIntentFiles): Promise<ProjectAction[]> {
   const known = new Set(intents.map((i) => i.name));
   const actions: ProjectAction[] = [];
   for (const file of await listFiles(root, 'actions', TS_FILE)) {
@@ -195,6 +206,7 @@ async function loadActions(root: string, loader: ModuleLoader, intents: ProjectI
     for (const action of found) {
       const at = { file: rel, ...locateInSource(source, 'defineAction(') };
       if (!known.has(action.intent)) {
+        if (mayBeDeclaredIn(broken, action.intent)) continue;
         const declaredNames = [...known].filter((n) => n !== NONE_INTENT);
         problems.error('ACTION_UNKNOWN_INTENT', `action for "${action.intent}", which is not a declared intent${suggest(action.intent, declaredNames)}`, at);
         continue;
@@ -210,11 +222,12 @@ async function loadActions(root: string, loader: ModuleLoader, intents: ProjectI
   return actions;
 }
 
-function checkFixtures(fixtures: Project['fixtures'], intents: ProjectIntent[], problems: Problems) {
+function checkFixtures(fixtures: Project['fixtures'], intents: ProjectIntent[], problems: Problems, broken: BrokenIntentFiles) {
   const byName = new Map(intents.map((i) => [i.name, i]));
   for (const fixture of fixtures) {
     const intent = byName.get(fixture.intent);
     if (!intent && fixture.intent !== NONE_INTENT) {
+      if (mayBeDeclaredIn(broken, fixture.intent)) continue;
       problems.error('FIXTURE_UNKNOWN_INTENT', `fixture "${fixture.text}" expects intent "${fixture.intent}", which is not declared${suggest(fixture.intent, [...byName.keys()])}`, fixture.source);
       continue;
     }

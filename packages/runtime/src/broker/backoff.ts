@@ -1,0 +1,14 @@
+// Nack backoff: exponential, capped, with jitter.
+import type { BackoffOptions } from './types.ts';
+
+/** The resolved backoff settings. */
+export type ResolvedBackoff = Required<BackoffOptions>;
+
+export const DEFAULT_BACKOFF: ResolvedBackoff = { initialMs: 1000, maxMs: 60_000, jitter: 0.2 };
+
+/** Milliseconds to wait before redelivering a message whose `attempt`-th delivery failed. */
+export function backoffDelay(attempt: number, backoff: ResolvedBackoff, random: () => number = Math.random): number {
+  const base = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, attempt - 1));
+  const spread = base * backoff.jitter * (random() * 2 - 1);
+  return Math.max(0, Math.round(base + spread));
+}
