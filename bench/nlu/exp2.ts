@@ -21,11 +21,11 @@ function dcd(X: SparseMatrix, y: Int32Array, cls: number, C: number, passes: num
   const D = 1 / (2 * C); const eps = sc.eps ?? 0.1;
   for (let i = 0; i < n; i++) { let s = 1; for (let p = X.offsets[i]!; p < X.offsets[i + 1]!; p++) s += X.values[p]! ** 2; qd[i] = s + D; }
   const index = Int32Array.from({ length: n }, (_, i) => i); const rnd = createRandom(seed);
-  let active = n, pgMaxOld = Infinity, pgMinOld = -Infinity;
+  let fullChecks = 0; let active = n, pgMaxOld = Infinity, pgMinOld = -Infinity;
   for (let pass = 0; pass < passes; pass++) {
     shuffleInPlace(index.subarray(0, active), rnd);
     let pgMax = -Infinity, pgMin = Infinity;
-    (globalThis as any).visits=((globalThis as any).visits??0)+active; (globalThis as any).passes=((globalThis as any).passes??0)+1;
+    (globalThis as any).visits=((globalThis as any).visits??0)+active; (globalThis as any).passes=((globalThis as any).passes??0)+1; if (active===n) (globalThis as any).full=((globalThis as any).full??0)+1;
     for (let s = 0; s < active; s++) {
       const i = index[s]!; const yi = y[i] === cls ? 1 : -1;
       let dot = w[F]!; const a = X.offsets[i]!, b = X.offsets[i + 1]!;
@@ -33,7 +33,7 @@ function dcd(X: SparseMatrix, y: Int32Array, cls: number, C: number, passes: num
       const G = yi * dot - 1 + D * alpha[i]!;
       let PG = 0;
       if (alpha[i] === 0) {
-        if (G > pgMaxOld) { active--; index[s] = index[active]!; index[active] = i; s--; continue; }
+        if (G > Math.min(pgMaxOld, sc.tau ?? Infinity)) { active--; index[s] = index[active]!; index[active] = i; s--; continue; }
         if (G < 0) PG = G;
       } else PG = G;
       if (PG > pgMax) pgMax = PG; if (PG < pgMin) pgMin = PG;
@@ -43,7 +43,7 @@ function dcd(X: SparseMatrix, y: Int32Array, cls: number, C: number, passes: num
         for (let p = a; p < b; p++) w[X.indices[p]!] += delta * X.values[p]!; w[F] += delta;
       }
     }
-    if (pgMax - pgMin <= eps) { if (active === n) break; active = n; pgMaxOld = Infinity; pgMinOld = -Infinity; continue; }
+    if (pgMax - pgMin <= eps) { if (active === n || ++fullChecks >= (sc.maxFull ?? 99)) break; active = n; pgMaxOld = Infinity; pgMinOld = -Infinity; continue; }
     pgMaxOld = pgMax <= 0 ? Infinity : pgMax; pgMinOld = pgMin >= 0 ? -Infinity : pgMin;
   }
   (globalThis as any).alphas ??= []; (globalThis as any).alphas.push(alpha); (globalThis as any).qd = qd;
@@ -52,7 +52,7 @@ function dcd(X: SparseMatrix, y: Int32Array, cls: number, C: number, passes: num
 const W = new Float32Array(F * K); const B = new Float32Array(K);
 for (let c = 0; c < K; c++) { const w = dcd(X, y, c, sc.C, sc.passes, c + 1); for (let f = 0; f < F; f++) W[f * K + c] = w[f]!; B[c] = w[F]!; }
 const t2 = performance.now();
-console.log('visits/n',(globalThis as any).visits/X.rows,'passes',(globalThis as any).passes);console.log('features', F, 'vec ms', (t1 - t0).toFixed(0), 'train ms', (t2 - t1).toFixed(0));
+console.log('visits/n',(globalThis as any).visits/X.rows,'full',(globalThis as any).full,'passes',(globalThis as any).passes);console.log('features', F, 'vec ms', (t1 - t0).toFixed(0), 'train ms', (t2 - t1).toFixed(0));
 const oos = names.indexOf('oos');
 const s = new Float64Array(K);
 function evalSplit(split: any[], T = 1) { return split.map((e) => { const v = vz(e[0]); s.set(B); for (let p = 0; p < v.indices.length; p++) { const row = v.indices[p]! * K; for (let c = 0; c < K; c++) s[c] += v.values[p]! * W[row + c]!; } softmaxInPlace(s, T); let best = 0; for (let c = 1; c < s.length; c++) if (s[c]! > s[best]!) best = c; return { gold: e[1], pred: names[best], p: s[best]! }; }); }

@@ -1,0 +1,251 @@
+// Broker storage on SQLite: every read and write the adapter makes, each write one short BEGIN IMMEDIATE transaction.
+import type { Statement } from 'better-sqlite3';
+import type { ErrorData } from '../contracts/error-data.ts';
+import type { SqliteDatabase } from './sqlite-open.ts';
+import { migrateBrokerSchema } from './sqlite-schema.ts';
+
+/** A message row as stored. */
+export interface StoredMessage {
+  seq: number;
+  id: string;
+  topic: string;
+  okey: string | null;
+  headers: string | null;
+  payload: string;
+  published_at: number;
+}
+
+/** A message leased to a consumer; `attempts` (this delivery's number) is the lease token. */
+export interface LeasedMessage extends StoredMessage {
+  attempts: number;
+}
+
+export interface NewMessage {
+  id: string;
+  okey: string | null;
+  headers: string | null;
+  payload: string;
+}
+
+/** A handler's outcome, applied in the next transaction of its consumer. */
+export type Settlement =
+  | { kind: 'ack'; seq: number; attempts: number }
+  | { kind: 'nack'; seq: number; attempts: number; retryAt: number; error: ErrorData }
+  | { kind: 'dead'; seq: number; attempts: number; error: ErrorData };
+
+export interface LeaseRequest {
+  limit: number;
+  now: number;
+  leaseMs: number;
+  maxAttempts: number;
+}
+
+interface CandidateRow extends StoredMessage {
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface GroupStatsRow {
+  topic: string;
+  name: string;
+  total: number;
+  in_flight: number;
+  retrying: number;
+  dead: number;
+}
+
+export interface DeadLetterRow {
+  id: number;
+  topic: string;
+  grp_name: string;
+  message_id: string;
+  okey: string | null;
+  headers: string | null;
+  payload: string;
+  attempts: number;
+  error: string;
+  published_at: number;
+  dead_at: number;
+}
+
+type Stmts = ReturnType<typeof prepare>;
+
+function prepare(db: SqliteDatabase) {
+  const s = (sql: string): Statement => db.prepare(sql);
+  return {
+    lastSeq: s('SELECT coalesce(max(seq), 0) AS seq FROM broker_messages').pluck(),
+    insertMessage: s('INSERT INTO broker_messages (id, topic, okey, headers, payload, published_at, fanout) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    fanToGroups: s('INSERT INTO broker_deliveries (grp, seq, okey, available_at) SELECT id, ?, ?, ? FROM broker_groups WHERE topic = ?'),
+    insertDelivery: s('INSERT INTO broker_deliveries (grp, seq, okey, available_at) VALUES (?, ?, ?, ?)'),
+    insertGroup: s('INSERT OR IGNORE INTO broker_groups (topic, name) VALUES (?, ?)'),
+    groupId: s('SELECT id FROM broker_groups WHERE topic = ? AND name = ?').pluck(),
+    backfill: s('INSERT INTO broker_deliveries (grp, seq, okey, available_at) SELECT ?, seq, okey, published_at FROM broker_messages WHERE topic = ? AND fanout = 1'),
+    candidates: s(`
+      SELECT d.seq, d.attempts, d.last_error, m.id, m.topic, m.okey, m.headers, m.payload, m.published_at
+      FROM broker_deliveries d JOIN broker_messages m ON m.seq = d.seq
+      WHERE d.grp = ? AND d.available_at <= ?
+        AND (d.okey IS NULL OR d.seq = (SELECT min(x.seq) FROM broker_deliveries x WHERE x.grp = d.grp AND x.okey = d.okey))
+      ORDER BY d.seq LIMIT ?`),
+    lease: s('UPDATE broker_deliveries SET available_at = ?, attempts = attempts + 1, leased = 1 WHERE grp = ? AND seq = ?'),
+    ack: s('DELETE FROM broker_deliveries WHERE grp = ? AND seq = ? AND attempts = ? AND leased = 1'),
+    nack: s('UPDATE broker_deliveries SET available_at = ?, leased = 0, last_error = ? WHERE grp = ? AND seq = ? AND attempts = ? AND leased = 1'),
+    extend: s('UPDATE broker_deliveries SET available_at = ? WHERE grp = ? AND seq = ? AND attempts = ? AND leased = 1'),
+    bury: s(`
+      INSERT INTO broker_dead_letters (topic, grp, message_id, okey, headers, payload, attempts, error, published_at, dead_at)
+      SELECT m.topic, d.grp, m.id, m.okey, m.headers, m.payload, d.attempts, ?, m.published_at, ?
+      FROM broker_deliveries d JOIN broker_messages m ON m.seq = d.seq WHERE d.grp = ? AND d.seq = ? AND d.attempts = ?`),
+    removeDelivery: s('DELETE FROM broker_deliveries WHERE grp = ? AND seq = ? AND attempts = ?'),
+    nextAvailable: s('SELECT min(available_at) FROM broker_deliveries WHERE grp = ? AND available_at > ?').pluck(),
+    fanout: s('SELECT seq, id, topic, okey, headers, payload, published_at FROM broker_messages WHERE topic = ? AND seq > ? AND fanout = 1 ORDER BY seq LIMIT ?'),
+    stats: s(`
+      SELECT g.topic, g.name,
+        count(d.seq) AS total,
+        coalesce(sum(d.leased = 1 AND d.available_at > @now), 0) AS in_flight,
+        coalesce(sum(d.leased = 0 AND d.available_at > @now), 0) AS retrying,
+        (SELECT count(*) FROM broker_dead_letters x WHERE x.grp = g.id) AS dead
+      FROM broker_groups g LEFT JOIN broker_deliveries d ON d.grp = g.id
+      GROUP BY g.id ORDER BY g.topic, g.name`),
+    deadLetters: s(`
+      SELECT x.id, x.topic, g.name AS grp_name, x.message_id, x.okey, x.headers, x.payload, x.attempts, x.error, x.published_at, x.dead_at
+      FROM broker_dead_letters x JOIN broker_groups g ON g.id = x.grp
+      WHERE @topic IS NULL OR x.topic = @topic ORDER BY x.id`),
+    deadLetterForReplay: s('SELECT id, grp, topic, message_id, okey, headers, payload FROM broker_dead_letters WHERE @id IS NULL OR id = @id ORDER BY id'),
+    removeDeadLetter: s('DELETE FROM broker_dead_letters WHERE id = ?'),
+    pruneCutoff: s('SELECT seq FROM broker_messages WHERE published_at >= ? ORDER BY seq LIMIT 1').pluck(),
+    prune: s(`
+      DELETE FROM broker_messages WHERE seq IN (
+        SELECT m.seq FROM broker_messages m
+        WHERE m.seq < ? AND NOT EXISTS (SELECT 1 FROM broker_deliveries d WHERE d.seq = m.seq)
+        ORDER BY m.seq LIMIT ?)`),
+  };
+}
+
+/** The SQL side of the SQLite broker. Synchronous: better-sqlite3 calls are microseconds and hold no lock between calls. */
+export class SqliteQueue {
+  private readonly stmts: Stmts;
+  private readonly publishTx;
+  private readonly settleAndLeaseTx;
+  private readonly replayTx;
+  private readonly ensureGroupTx;
+
+  constructor(private readonly db: SqliteDatabase) {
+    migrateBrokerSchema(db);
+    const st = prepare(db);
+    this.stmts = st;
+    this.publishTx = db.transaction((batch: readonly { topic: string; message: NewMessage }[], now: number) => {
+      for (const { topic, message } of batch) {
+        const seq = st.insertMessage.run(message.id, topic, message.okey, message.headers, message.payload, now, 1).lastInsertRowid;
+        st.fanToGroups.run(seq, message.okey, now, topic);
+      }
+    });
+    this.settleAndLeaseTx = db.transaction((grp: number, settlements: readonly Settlement[], request: LeaseRequest | undefined) => {
+      for (const settlement of settlements) this.settle(grp, settlement, request?.now ?? Date.now());
+      return request ? this.lease(grp, request) : { leased: [], buried: 0 };
+    });
+    this.replayTx = db.transaction((id: number | null, now: number) => {
+      const rows = st.deadLetterForReplay.all({ id }) as (Omit<DeadLetterRow, 'grp_name'> & { grp: number })[];
+      for (const row of rows) {
+        // A fresh seq puts the message at the back of its conversation's queue; fanout = 0 keeps it
+        // from other groups and from live subscribers, who saw it the first time.
+        const seq = st.insertMessage.run(row.message_id, row.topic, row.okey, row.headers, row.payload, now, 0).lastInsertRowid;
+        st.insertDelivery.run(row.grp, seq, row.okey, now);
+        st.removeDeadLetter.run(row.id);
+      }
+      return rows.length;
+    });
+    this.ensureGroupTx = db.transaction((topic: string, name: string) => {
+      if (st.insertGroup.run(topic, name).changes === 1) {
+        const id = st.groupId.get(topic, name) as number;
+        st.backfill.run(id, topic);
+        return id;
+      }
+      return st.groupId.get(topic, name) as number;
+    });
+  }
+
+  lastSeq(): number {
+    return this.stmts.lastSeq.get() as number;
+  }
+
+  publish(batch: readonly { topic: string; message: NewMessage }[], now: number): void {
+    this.publishTx.immediate(batch, now);
+  }
+
+  /** Creates the group (delivering it every message the topic still retains) or returns the existing one's id. */
+  ensureGroup(topic: string, name: string): number {
+    return this.ensureGroupTx.immediate(topic, name);
+  }
+
+  /** Applies settlements, then leases up to `request.limit` messages, all in one transaction. */
+  settleAndLease(grp: number, settlements: readonly Settlement[], request?: LeaseRequest): { leased: LeasedMessage[]; buried: number } {
+    return this.settleAndLeaseTx.immediate(grp, settlements, request);
+  }
+
+  extendLease(grp: number, seq: number, attempts: number, until: number): boolean {
+    return this.stmts.extend.run(until, grp, seq, attempts).changes === 1;
+  }
+
+  /** When the group's next delivery becomes leasable (a retry or a lease expiry), if any is pending. */
+  nextAvailableAt(grp: number, now: number): number | undefined {
+    return (this.stmts.nextAvailable.get(grp, now) as number | null) ?? undefined;
+  }
+
+  readFanout(topic: string, afterSeq: number, limit: number): StoredMessage[] {
+    return this.stmts.fanout.all(topic, afterSeq, limit) as StoredMessage[];
+  }
+
+  stats(now: number): GroupStatsRow[] {
+    return this.stmts.stats.all({ now }) as GroupStatsRow[];
+  }
+
+  deadLetters(topic: string | null): DeadLetterRow[] {
+    return this.stmts.deadLetters.all({ topic }) as DeadLetterRow[];
+  }
+
+  replay(id: number | null, now: number): number {
+    return this.replayTx.immediate(id, now);
+  }
+
+  /** Deletes up to `limit` messages published before `cutoff` that no group still holds; returns how many. */
+  prune(cutoff: number, limit: number): number {
+    return this.db
+      .transaction(() => {
+        const below = (this.stmts.pruneCutoff.get(cutoff) as number | undefined) ?? this.lastSeq() + 1;
+        return this.stmts.prune.run(below, limit).changes;
+      })
+      .immediate();
+  }
+
+  private settle(grp: number, settlement: Settlement, now: number): void {
+    const { seq, attempts } = settlement;
+    if (settlement.kind === 'ack') this.stmts.ack.run(grp, seq, attempts);
+    else if (settlement.kind === 'nack') this.stmts.nack.run(settlement.retryAt, JSON.stringify(settlement.error), grp, seq, attempts);
+    else this.bury(grp, seq, attempts, settlement.error, now);
+  }
+
+  private bury(grp: number, seq: number, attempts: number, error: ErrorData, now: number): void {
+    if (this.stmts.bury.run(JSON.stringify(error), now, grp, seq, attempts).changes === 1) this.stmts.removeDelivery.run(grp, seq, attempts);
+  }
+
+  private lease(grp: number, request: LeaseRequest): { leased: LeasedMessage[]; buried: number } {
+    const rows = this.stmts.candidates.all(grp, request.now, request.limit) as CandidateRow[];
+    const leased: LeasedMessage[] = [];
+    let buried = 0;
+    for (const row of rows) {
+      if (row.attempts >= request.maxAttempts) {
+        // Only an expired lease reaches here with attempts used up: nacks past the limit are buried when settled.
+        const error: ErrorData = {
+          code: 'LEASE_EXPIRED',
+          message: `not acked within its lease on ${row.attempts} deliveries (the consumer crashed or hung)`,
+          nonRetryable: false,
+        };
+        this.bury(grp, row.seq, row.attempts, error, request.now);
+        buried++;
+        continue;
+      }
+      this.stmts.lease.run(request.now + request.leaseMs, grp, row.seq);
+      leased.push({ seq: row.seq, id: row.id, topic: row.topic, okey: row.okey, headers: row.headers, payload: row.payload, published_at: row.published_at, attempts: row.attempts + 1 });
+    }
+    return { leased, buried };
+  }
+}
