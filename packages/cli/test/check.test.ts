@@ -67,7 +67,9 @@ describe('bot check', () => {
     ],
     [
       'two intents with one name',
-      { 'intents/where-is.ts': `import { defineIntent } from '@inputbot/runtime';\nexport default defineIntent({\n  name: 'track_order',\n  examples: ['a', 'b', 'c'],\n});\n` },
+      {
+        'intents/where-is.ts': `import { defineIntent } from '@inputbot/runtime';\nexport default defineIntent({\n  name: 'track_order',\n  examples: ['a', 'b', 'c'],\n});\n`,
+      },
       { code: 'INTENT_DUPLICATE', file: 'intents/where-is.ts', line: 3, message: /"track_order" is declared twice; first at intents\/track-order.ts:4/ },
     ],
     [
@@ -87,12 +89,16 @@ describe('bot check', () => {
     ],
     [
       'a TypeScript file that does not compile',
-      { 'intents/greet.ts': `import { defineIntent } from '@inputbot/runtime';\n\nexport default defineIntent({ name: 'greet', examples: ['hi' 'hello'] });\n` },
+      {
+        'intents/greet.ts': `import { defineIntent } from '@inputbot/runtime';\n\nexport default defineIntent({ name: 'greet', examples: ['hi' 'hello'] });\n`,
+      },
       { code: 'MODULE_SYNTAX', file: 'intents/greet.ts', line: 3, message: /does not compile: Expected "\]"/ },
     ],
     [
       'a file that throws on import',
-      { 'actions/track-order.ts': `import { defineAction } from '@inputbot/runtime';\n\nconst key = process.env.SHOP_KEY;\nif (!key) throw new Error('SHOP_KEY is not set');\nexport default defineAction('track_order', { run: () => 'ok' });\n` },
+      {
+        'actions/track-order.ts': `import { defineAction } from '@inputbot/runtime';\n\nconst key = process.env.SHOP_KEY;\nif (!key) throw new Error('SHOP_KEY is not set');\nexport default defineAction('track_order', { run: () => 'ok' });\n`,
+      },
       { code: 'MODULE_THROWS', file: 'actions/track-order.ts', line: 4, message: /throws on import: SHOP_KEY is not set/ },
     ],
     [

@@ -96,11 +96,15 @@ describe('bot test', () => {
     expect(report.entities.perEntity).toEqual([{ entity: 'order_id', precision: 1, recall: 1, f1: 1, support: 1 }]);
     expect(report.latency.p50Ms).toBeGreaterThanOrEqual(0);
     expect(report.latency.p95Ms).toBeGreaterThanOrEqual(report.latency.p50Ms);
-    expect(report.failures).toEqual([expect.objectContaining({ text: 'where is order Q-1', file: 'fixtures/wrong.jsonl', line: 1, reasons: ['intent: expected refund, got track_order'] })]);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ text: 'where is order Q-1', file: 'fixtures/wrong.jsonl', line: 1, reasons: ['intent: expected refund, got track_order'] }),
+    ]);
     const xml = await readFile(junit, 'utf8');
     expect(xml).toContain('<testsuites name="bot test shop-bot" tests="5" failures="1"');
     expect(xml).toContain('<testsuite name="fixtures/shop.yaml" tests="4" failures="0"');
-    expect(xml).toMatch(/<testcase classname="fixtures\/wrong\.jsonl" name="where is order Q-1"[^>]*>\s*<failure message="intent: expected refund, got track_order"/);
+    expect(xml).toMatch(
+      /<testcase classname="fixtures\/wrong\.jsonl" name="where is order Q-1"[^>]*>\s*<failure message="intent: expected refund, got track_order"/,
+    );
   });
 
   it('judges by thresholds when they are given: flags, then config', async () => {

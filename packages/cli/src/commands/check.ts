@@ -37,7 +37,9 @@ export async function checkCommand(dir: string, options: CheckOptions, logger: L
     );
   } else {
     const warnings = problems.length - errors.length;
-    logger.error(`${where}: ${errors.length} problem${errors.length === 1 ? '' : 's'}${warnings ? ` and ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`);
+    logger.error(
+      `${where}: ${errors.length} problem${errors.length === 1 ? '' : 's'}${warnings ? ` and ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+    );
   }
   return exitCode;
 }

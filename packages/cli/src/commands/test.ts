@@ -6,9 +6,9 @@ import { type CaseOutcome, runNluTest } from '@inputbot/runtime/testing';
 import { CliError, EXIT } from '../errors.ts';
 import type { Logger } from '../output/logger.ts';
 import { createProgress } from '../output/progress.ts';
+import { resolveProjectDir } from '../project-dir.ts';
 import { renderJunit } from '../reporters/junit-report.ts';
 import { renderTextReport } from '../reporters/text-report.ts';
-import { resolveProjectDir } from '../project-dir.ts';
 import { formatProblem } from './check.ts';
 
 export interface TestOptions {
@@ -28,7 +28,10 @@ export async function testCommand(dir: string, options: TestOptions, logger: Log
   const errors = problems.filter((p) => p.severity === 'error');
   if (!project || errors.length) {
     for (const problem of errors) logger.error(formatProblem(problem));
-    throw new CliError('PROJECT_INVALID', `the project has ${errors.length} problem${errors.length === 1 ? '' : 's'}; fix them (bot check lists them) and run bot test again`);
+    throw new CliError(
+      'PROJECT_INVALID',
+      `the project has ${errors.length} problem${errors.length === 1 ? '' : 's'}; fix them (bot check lists them) and run bot test again`,
+    );
   }
   if (!options.crossValidate && project.fixtures.length === 0) {
     const where = options.fixtures ?? 'fixtures/';

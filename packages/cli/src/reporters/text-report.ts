@@ -26,16 +26,29 @@ export function renderTextReport(report: TestReport, context: TextReportContext)
   );
   if (i.perIntent.length) {
     out.push('', color.bold('Per intent (worst first)'));
-    out.push(...table(['intent', 'precision', 'recall', 'F1', 'support'], i.perIntent.map((r) => [r.intent, fixed(r.precision), fixed(r.recall), fixed(r.f1), String(r.support)])));
+    out.push(
+      ...table(
+        ['intent', 'precision', 'recall', 'F1', 'support'],
+        i.perIntent.map((r) => [r.intent, fixed(r.precision), fixed(r.recall), fixed(r.f1), String(r.support)]),
+      ),
+    );
   }
   if (i.confusions.length) {
     out.push('', color.bold('Top confusions'));
-    out.push(...table(['expected → got', 'count'], i.confusions.map((c) => [`${c.expected} → ${c.got}`, String(c.count)])));
+    out.push(
+      ...table(
+        ['expected → got', 'count'],
+        i.confusions.map((c) => [`${c.expected} → ${c.got}`, String(c.count)]),
+      ),
+    );
   }
   if (report.entities.perEntity.length) {
     out.push('', color.bold('Per entity'));
     out.push(
-      ...table(['entity', 'precision', 'recall', 'F1', 'support'], report.entities.perEntity.map((r) => [r.entity, fixed(r.precision), fixed(r.recall), fixed(r.f1), String(r.support)])),
+      ...table(
+        ['entity', 'precision', 'recall', 'F1', 'support'],
+        report.entities.perEntity.map((r) => [r.entity, fixed(r.precision), fixed(r.recall), fixed(r.f1), String(r.support)]),
+      ),
     );
   }
   const max = context.maxFailures ?? 20;

@@ -1,7 +1,7 @@
 // Asks for what `bot init` needs, or takes it from flags and defaults when there is nobody to ask.
 import path from 'node:path';
-import { input, select } from '@inquirer/prompts';
 import { type TemplateName, templates } from '@inputbot/templates';
+import { input, select } from '@inquirer/prompts';
 import { CliError } from '../errors.ts';
 import { botNameProblem } from './validate-name.ts';
 
@@ -65,7 +65,11 @@ export async function askInitChoices(flags: InitFlags, options: AskOptions): Pro
       return DEFAULTS[key] as T;
     };
     const template = await pick(flags.template, 'template', () =>
-      select<TemplateName>({ message: 'Template', choices: templates.map((t) => ({ value: t.name, name: t.name, description: t.description })), default: DEFAULTS.template }),
+      select<TemplateName>({
+        message: 'Template',
+        choices: templates.map((t) => ({ value: t.name, name: t.name, description: t.description })),
+        default: DEFAULTS.template,
+      }),
     );
     const nlu = await pick(flags.nlu, 'nlu', () => select<NluMode>({ message: 'NLU mode', choices: [...NLU_CHOICES], default: DEFAULTS.nlu }));
     const broker = await pick(flags.broker, 'broker', () => select<BrokerKind>({ message: 'Broker', choices: [...BROKER_CHOICES], default: DEFAULTS.broker }));

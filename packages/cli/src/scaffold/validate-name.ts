@@ -27,7 +27,10 @@ export function intentNameProblem(name: string): string | undefined {
   } catch (error) {
     // DefinitionError text: "defineIntent: ✖ <rule>\n  → at name".
     const message = error instanceof Error ? error.message : String(error);
-    return message.replace(/^defineIntent:\s*/, '').replace(/^✖\s*/, '').split('\n')[0];
+    return message
+      .replace(/^defineIntent:\s*/, '')
+      .replace(/^✖\s*/, '')
+      .split('\n')[0];
   }
 }
 

@@ -1,7 +1,7 @@
 // defineAction: what the bot does for an intent, with its typed entities.
 import { z } from 'zod';
-import { DurationSchema, type Duration } from './duration.ts';
-import { DefinitionError, IntentNameSchema, type Intent, isIntent } from './intent.ts';
+import { type Duration, DurationSchema } from './duration.ts';
+import { DefinitionError, type Intent, IntentNameSchema, isIntent } from './intent.ts';
 
 /** What an action knows about the message it runs for. */
 export interface ActionContext {

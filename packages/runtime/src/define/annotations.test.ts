@@ -21,7 +21,10 @@ describe('inline annotations', () => {
   it('reports malformed annotations with a column', () => {
     expect(parseAnnotatedExample('move [Apollo](project to done')).toMatchObject({ code: 'ANNOTATION_SYNTAX', column: 13 });
     expect(parseAnnotatedExample('move [](project)')).toMatchObject({ code: 'ANNOTATION_SYNTAX', message: expect.stringContaining('empty') });
-    expect(parseAnnotatedExample('move [x](two words)')).toMatchObject({ code: 'ANNOTATION_SYNTAX', message: expect.stringContaining('not a valid entity name') });
+    expect(parseAnnotatedExample('move [x](two words)')).toMatchObject({
+      code: 'ANNOTATION_SYNTAX',
+      message: expect.stringContaining('not a valid entity name'),
+    });
   });
 
   it('formats spans back to the same annotated text', () => {

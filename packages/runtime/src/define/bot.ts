@@ -47,9 +47,7 @@ export const BotConfigSchema = z.strictObject({
   test: z
     .strictObject({
       /** `bot test` exits 1 when a figure falls below its threshold (fractions, 0 to 1). */
-      thresholds: z
-        .strictObject({ accuracy: unit.optional(), entityF1: unit.optional() })
-        .prefault({}),
+      thresholds: z.strictObject({ accuracy: unit.optional(), entityF1: unit.optional() }).prefault({}),
     })
     .prefault({}),
 });

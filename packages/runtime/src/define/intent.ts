@@ -50,7 +50,7 @@ const IntentOptionsSchema = z.object({
  *   entities: z.object({ project: z.string(), status: z.enum(['todo', 'done']) }),
  * });
  */
-export function defineIntent<S extends z.ZodObject = z.ZodObject<{}>>(options: IntentOptions<S>): Intent<S> {
+export function defineIntent<S extends z.ZodObject = z.ZodObject<Record<never, z.ZodType>>>(options: IntentOptions<S>): Intent<S> {
   const parsed = IntentOptionsSchema.safeParse(options);
   if (!parsed.success) throw new DefinitionError('INTENT_INVALID', `defineIntent: ${z.prettifyError(parsed.error)}`);
   return Object.freeze({

@@ -21,7 +21,7 @@ export function makeFolds(project: Project, k: number): Fold[] {
   const assignment = new Map<TrainingExample, number>();
   let offset = 0;
   for (const list of byIntent.values()) {
-    list.forEach((example, i) => assignment.set(example, (i + offset) % k));
+    for (const [i, example] of list.entries()) assignment.set(example, (i + offset) % k);
     offset += list.length;
   }
   return Array.from({ length: k }, (_, fold) => ({

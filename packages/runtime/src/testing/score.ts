@@ -79,8 +79,8 @@ function summarise(outcomes: CaseOutcome[], options: ScoreOptions): TestReport {
   let inScope = 0;
   let inScopeCorrect = 0;
   const countsOf = (map: Map<string, Counts>, key: string) => {
-    let counts = map.get(key);
-    if (!counts) map.set(key, (counts = emptyCounts()));
+    const counts = map.get(key) ?? emptyCounts();
+    map.set(key, counts);
     return counts;
   };
   for (const o of outcomes) {
