@@ -7,9 +7,12 @@ export interface Progress {
 
 const WIDTH = 24;
 
-/** A progress bar when `stream` is a terminal and not CI; otherwise a no-op. */
+/**
+ * A progress bar on stderr when stdout is a terminal (not when the report is piped or in CI); otherwise a
+ * no-op. Drawing on stderr keeps stdout clean for the report itself.
+ */
 export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!enabled || !stream.isTTY || process.env.CI) return { update() {}, done() {} };
+  if (!enabled || !process.stdout.isTTY || !stream.isTTY || process.env.CI) return { update() {}, done() {} };
   let last = 0;
   let drawn = false;
   return {

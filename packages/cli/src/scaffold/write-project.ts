@@ -1,6 +1,7 @@
 // Writes a new project all at once: built in a temporary sibling folder, then moved into place.
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { copyFile, lstat, mkdir, mkdtemp, readdir, readlink, rename, rm, rmdir, stat, symlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readlink, rename, rm, rmdir, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, EXIT } from '../errors.ts';
 
@@ -12,7 +13,9 @@ import { CliError, EXIT } from '../errors.ts';
  */
 export async function writeProject(target: string, build: (dir: string) => Promise<void>): Promise<void> {
   const createdParent = await mkdir(path.dirname(target), { recursive: true });
-  const temp = await mkdtemp(path.join(path.dirname(target), '.bot-init-'));
+  // Not mkdtemp: its 0700 mode would become the project's; mkdir applies the user's umask.
+  const temp = path.join(path.dirname(target), `.bot-init-${randomBytes(4).toString('hex')}`);
+  await mkdir(temp);
   const leftovers = createdParent ?? temp;
   // Ctrl-C while files are written: the process dies before any finally runs, so clean up here.
   const onSignal = () => {
