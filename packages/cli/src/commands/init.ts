@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findTemplate } from '@inputbot/templates';
-import { CliError, EXIT } from '../errors.ts';
+import { CliError, EXIT, isCliError } from '../errors.ts';
 import type { Logger } from '../output/logger.ts';
 import { color, symbols } from '../output/theme.ts';
 import { copyTemplate } from '../scaffold/copy-template.ts';
@@ -42,6 +42,9 @@ export async function initCommand(dir: string | undefined, options: InitOptions,
     await copyTemplate(template.dir, temp);
     await fillTemplate(temp, choices);
     if (workspace) links = await linkDependencies(temp, workspace);
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (isCliError(error) || !error.code) throw error;
+    throw new CliError('WRITE_FAILED', `could not write ${targetDir}: ${error.message}; nothing was left behind`, EXIT.failed);
   });
 
   const where = path.relative(process.cwd(), target) || '.';

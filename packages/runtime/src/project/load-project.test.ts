@@ -44,7 +44,10 @@ describe('loadProject', () => {
     const none = loaded?.examples.filter((e) => e.intent === 'none');
     expect(none?.map((e) => e.text)).toEqual(['tell me a joke', 'what is love', 'sing a song']);
     expect(none?.[1]?.source).toEqual({ file: 'data/rasa.yml', line: 6 });
-    expect(loaded?.examples.find((e) => e.text.includes('Rome'))).toMatchObject({ text: 'a flight to Rome on monday', source: { file: 'data/train.jsonl', line: 2 } });
+    expect(loaded?.examples.find((e) => e.text.includes('Rome'))).toMatchObject({
+      text: 'a flight to Rome on monday',
+      source: { file: 'data/train.jsonl', line: 2 },
+    });
   });
 
   it('describes declared entities from the zod schema, synonyms included', async () => {

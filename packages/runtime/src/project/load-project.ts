@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { isAnnotationError, parseAnnotatedExample } from '../define/annotations.ts';
 import { isAction } from '../define/action.ts';
+import { isAnnotationError, parseAnnotatedExample } from '../define/annotations.ts';
 import { BotConfigSchema } from '../define/bot.ts';
 import { describeEntities } from '../define/entity-spec.ts';
 import { type Intent, isIntent, NONE_INTENT } from '../define/intent.ts';
@@ -59,7 +59,9 @@ export async function loadProject(root: string, options: LoadProjectOptions = {}
 async function loadConfig(root: string, loader: ModuleLoader, problems: Problems) {
   const name = CONFIG_FILES.find((f) => existsSync(path.join(root, f)));
   if (!name) {
-    problems.error('CONFIG_MISSING', `no ${CONFIG_FILES[0]} in ${root}: is this a bot project? (\`bot init\` creates one)`, { file: CONFIG_FILES[0] as string });
+    problems.error('CONFIG_MISSING', `no ${CONFIG_FILES[0]} in ${root}: is this a bot project? (\`bot init\` creates one)`, {
+      file: CONFIG_FILES[0] as string,
+    });
     return undefined;
   }
   const imported = await loader.import(path.join(root, name));
@@ -126,7 +128,11 @@ function resolveIntents(declared: DeclaredIntent[], dataExamples: RawExample[], 
   for (const { intent, source, examples: declaredExamples } of declared) {
     const first = byName.get(intent.name);
     if (first) {
-      problems.error('INTENT_DUPLICATE', `intent "${intent.name}" is declared twice; first at ${first.source.file}${first.source.line ? `:${first.source.line}` : ''}`, source);
+      problems.error(
+        'INTENT_DUPLICATE',
+        `intent "${intent.name}" is declared twice; first at ${first.source.file}${first.source.line ? `:${first.source.line}` : ''}`,
+        source,
+      );
       continue;
     }
     raw.push(...declaredExamples);
@@ -134,7 +140,15 @@ function resolveIntents(declared: DeclaredIntent[], dataExamples: RawExample[], 
       problems.error('INTENT_INVALID', `"${NONE_INTENT}" is the reserved out-of-scope intent and cannot have entities`, source);
     }
     const entities = describeEntities(intent.entities);
-    byName.set(intent.name, { name: intent.name, description: intent.description, entities, schema: intent.entities, confirm: intent.confirm, declared: true, source });
+    byName.set(intent.name, {
+      name: intent.name,
+      description: intent.description,
+      entities,
+      schema: intent.entities,
+      confirm: intent.confirm,
+      declared: true,
+      source,
+    });
   }
   raw.push(...dataExamples);
   const examples: TrainingExample[] = [];
@@ -159,7 +173,15 @@ function resolveIntents(declared: DeclaredIntent[], dataExamples: RawExample[], 
       for (const span of parsed.entities) names.add(span.entity);
       inferred.set(example.intent, names);
       if (!intent) {
-        byName.set(example.intent, { name: example.intent, description: '', entities: [], schema: z.object({}), confirm: false, declared: false, source: example.source });
+        byName.set(example.intent, {
+          name: example.intent,
+          description: '',
+          entities: [],
+          schema: z.object({}),
+          confirm: false,
+          declared: false,
+          source: example.source,
+        });
       }
     }
     examples.push({ intent: example.intent, text: parsed.text, entities: parsed.entities, source: example.source });
@@ -183,11 +205,22 @@ function checkExampleCounts(intents: ProjectIntent[], examples: TrainingExample[
   for (const e of examples) counts.set(e.intent, (counts.get(e.intent) ?? 0) + 1);
   for (const intent of intents) {
     const n = counts.get(intent.name) ?? 0;
-    if (n < min) problems.error('INTENT_FEW_EXAMPLES', `intent "${intent.name}" has ${n} example${n === 1 ? '' : 's'}; at least ${min} are needed to learn it (nlu.minExamples)`, intent.source);
+    if (n < min)
+      problems.error(
+        'INTENT_FEW_EXAMPLES',
+        `intent "${intent.name}" has ${n} example${n === 1 ? '' : 's'}; at least ${min} are needed to learn it (nlu.minExamples)`,
+        intent.source,
+      );
   }
 }
 
-async function loadActions(root: string, loader: ModuleLoader, intents: ProjectIntent[], problems: Problems, broken: BrokenIntentFiles): Promise<ProjectAction[]> {
+async function loadActions(
+  root: string,
+  loader: ModuleLoader,
+  intents: ProjectIntent[],
+  problems: Problems,
+  broken: BrokenIntentFiles,
+): Promise<ProjectAction[]> {
   const known = new Set(intents.map((i) => i.name));
   const actions: ProjectAction[] = [];
   for (const file of await listFiles(root, 'actions', TS_FILE)) {
@@ -228,12 +261,21 @@ function checkFixtures(fixtures: Project['fixtures'], intents: ProjectIntent[], 
     const intent = byName.get(fixture.intent);
     if (!intent && fixture.intent !== NONE_INTENT) {
       if (mayBeDeclaredIn(broken, fixture.intent)) continue;
-      problems.error('FIXTURE_UNKNOWN_INTENT', `fixture "${fixture.text}" expects intent "${fixture.intent}", which is not declared${suggest(fixture.intent, [...byName.keys()])}`, fixture.source);
+      problems.error(
+        'FIXTURE_UNKNOWN_INTENT',
+        `fixture "${fixture.text}" expects intent "${fixture.intent}", which is not declared${suggest(fixture.intent, [...byName.keys()])}`,
+        fixture.source,
+      );
       continue;
     }
     const known = new Set(intent?.entities.map((e) => e.name) ?? []);
     for (const name of Object.keys(fixture.entities ?? {})) {
-      if (!known.has(name)) problems.error('FIXTURE_UNKNOWN_ENTITY', `fixture "${fixture.text}" expects entity "${name}", which intent "${fixture.intent}" does not have`, fixture.source);
+      if (!known.has(name))
+        problems.error(
+          'FIXTURE_UNKNOWN_ENTITY',
+          `fixture "${fixture.text}" expects entity "${name}", which intent "${fixture.intent}" does not have`,
+          fixture.source,
+        );
     }
   }
 }

@@ -1,7 +1,7 @@
 // The loaded shape of a bot project: what `bot check`, `bot test` and the services work from.
 import type { z } from 'zod';
-import type { EntitySpan } from '../define/annotations.ts';
 import type { Action } from '../define/action.ts';
+import type { EntitySpan } from '../define/annotations.ts';
 import type { ResolvedBotConfig } from '../define/bot.ts';
 import type { EntitySpec } from '../define/entity-spec.ts';
 

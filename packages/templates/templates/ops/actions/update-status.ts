@@ -24,9 +24,15 @@ export default defineAction(updateStatus, {
     // the key is stored so that duplicates would show.
     db.transaction(() => {
       db.prepare('UPDATE projects SET status = ?, due = coalesce(?, due), updated_at = ? WHERE name = ?').run(status, due ?? null, now, row.name);
-      db.prepare(
-        'INSERT INTO status_changes (project, from_status, to_status, due, changed_by, idempotency_key, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(row.name, row.status, status, due ?? null, ctx.user, ctx.idempotencyKey, now);
+      db.prepare('INSERT INTO status_changes (project, from_status, to_status, due, changed_by, idempotency_key, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        row.name,
+        row.status,
+        status,
+        due ?? null,
+        ctx.user,
+        ctx.idempotencyKey,
+        now,
+      );
     })();
     const dueText = due ? `, due ${due}` : '';
     if (row.status === status) return `${row.name} is already ${statusLabel(status)}${dueText}.`;

@@ -3,7 +3,7 @@ import { defineIntent, z } from '@inputbot/runtime';
 
 export default defineIntent({
   name: 'lookup_employee',
-  description: "Find a colleague in the staff directory: title, team, email and phone.",
+  description: 'Find a colleague in the staff directory: title, team, email and phone.',
   examples: [
     'who is [Ada Lovelace](name)',
     'look up [Grace Hopper](name)',

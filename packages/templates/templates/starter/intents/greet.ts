@@ -18,6 +18,6 @@ export default defineIntent({
     'yo',
     'hiya',
     'greetings',
-    "hello, anyone there?",
+    'hello, anyone there?',
   ],
 });
