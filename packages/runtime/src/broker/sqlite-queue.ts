@@ -79,7 +79,9 @@ function prepare(db: SqliteDatabase) {
     insertDelivery: s('INSERT INTO broker_deliveries (grp, seq, okey, available_at) VALUES (?, ?, ?, ?)'),
     insertGroup: s('INSERT OR IGNORE INTO broker_groups (topic, name) VALUES (?, ?)'),
     groupId: s('SELECT id FROM broker_groups WHERE topic = ? AND name = ?').pluck(),
-    backfill: s('INSERT INTO broker_deliveries (grp, seq, okey, available_at) SELECT ?, seq, okey, published_at FROM broker_messages WHERE topic = ? AND fanout = 1'),
+    backfill: s(
+      'INSERT INTO broker_deliveries (grp, seq, okey, available_at) SELECT ?, seq, okey, published_at FROM broker_messages WHERE topic = ? AND fanout = 1',
+    ),
     candidates: s(`
       SELECT d.seq, d.attempts, d.last_error, m.id, m.topic, m.okey, m.headers, m.payload, m.published_at
       FROM broker_deliveries d JOIN broker_messages m ON m.seq = d.seq
@@ -96,7 +98,9 @@ function prepare(db: SqliteDatabase) {
       FROM broker_deliveries d JOIN broker_messages m ON m.seq = d.seq WHERE d.grp = ? AND d.seq = ? AND d.attempts = ?`),
     removeDelivery: s('DELETE FROM broker_deliveries WHERE grp = ? AND seq = ? AND attempts = ?'),
     nextAvailable: s('SELECT min(available_at) FROM broker_deliveries WHERE grp = ? AND available_at > ?').pluck(),
-    fanout: s('SELECT seq, id, topic, okey, headers, payload, published_at FROM broker_messages WHERE topic = ? AND seq > ? AND fanout = 1 ORDER BY seq LIMIT ?'),
+    fanout: s(
+      'SELECT seq, id, topic, okey, headers, payload, published_at FROM broker_messages WHERE topic = ? AND seq > ? AND fanout = 1 ORDER BY seq LIMIT ?',
+    ),
     stats: s(`
       SELECT g.topic, g.name,
         count(d.seq) AS total,
@@ -244,7 +248,16 @@ export class SqliteQueue {
         continue;
       }
       this.stmts.lease.run(request.now + request.leaseMs, grp, row.seq);
-      leased.push({ seq: row.seq, id: row.id, topic: row.topic, okey: row.okey, headers: row.headers, payload: row.payload, published_at: row.published_at, attempts: row.attempts + 1 });
+      leased.push({
+        seq: row.seq,
+        id: row.id,
+        topic: row.topic,
+        okey: row.okey,
+        headers: row.headers,
+        payload: row.payload,
+        published_at: row.published_at,
+        attempts: row.attempts + 1,
+      });
     }
     return { leased, buried };
   }

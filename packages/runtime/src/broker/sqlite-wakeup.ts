@@ -1,4 +1,6 @@
-// Wakes consumers promptly: directly on a publish in this process, and by polling `PRAGMA data_version` for commits of other processes.
+// Wakes consumers promptly: directly on a publish in this process, and on other processes' commits via a data_version poll woken by fs.watch.
+import { type FSWatcher, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { SqliteDatabase } from './sqlite-open.ts';
 
 type Listener = { topic: string; wake: () => void };
@@ -6,25 +8,35 @@ type Listener = { topic: string; wake: () => void };
 // Brokers in one process that share a file wake each other directly, without waiting for a poll.
 const sameProcess = new Map<string, Set<SqliteWakeup>>();
 
+// Idle, a slow poll plus a watch on the folder; after any sign of activity, a fast poll until it has been quiet this long.
+const IDLE_POLL_MS = 50;
+const QUIET_AFTER_MS = 250;
+
 /**
- * `data_version` changes only when another connection commits, and reading it is a few microseconds, so a
- * short poll interval costs little while idle and bounds cross-process latency. (Measured against fs.watch
- * on the -wal file in bench/broker; the poll won on latency and never misses, since inotify drops nothing
- * but SQLite may reuse the WAL without a visible event.)
+ * Notices other processes' commits. `PRAGMA data_version` changes only when another connection commits and
+ * costs a few µs to read, so a 1 ms poll gives sub-millisecond latency, but at ~4 % of a core per idle
+ * process. So the poll is fast only while messages flow: when idle it slows to 50 ms and a watch on the
+ * folder (inotify/FSEvents) reports the next write to the `-wal` file within ~0.1 ms, switching back to the
+ * fast poll. The watch event alone cannot confirm a commit (it fires on the WAL write, before the commit is
+ * visible), and fires many times per commit, which is why it is closed while the fast poll runs.
+ * Measured in bench/broker/wake-mechanisms.ts and bench/broker/pipeline.ts.
  */
 export class SqliteWakeup {
   private readonly listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  private mode: 'off' | 'fast' | 'idle' = 'off';
+  private lastActivity = 0;
   private version: number;
 
   constructor(
     private readonly db: SqliteDatabase,
-    private readonly fileKey: string,
+    private readonly file: string,
     private readonly pollIntervalMs: number,
   ) {
     this.version = this.readVersion();
-    let peers = sameProcess.get(fileKey);
-    if (!peers) sameProcess.set(fileKey, (peers = new Set()));
+    const peers = sameProcess.get(file) ?? new Set();
+    sameProcess.set(file, peers);
     peers.add(this);
   }
 
@@ -32,39 +44,81 @@ export class SqliteWakeup {
   listen(topic: string, wake: () => void): () => void {
     const listener = { topic, wake };
     this.listeners.add(listener);
-    if (!this.timer) {
-      this.version = this.readVersion();
-      // Referenced on purpose: a process whose only job is consuming stays alive while it consumes.
-      this.timer = setInterval(() => this.poll(), this.pollIntervalMs);
-    }
+    if (!this.timer) this.start();
     return () => {
       this.listeners.delete(listener);
-      if (this.listeners.size === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = undefined;
-      }
+      if (this.listeners.size === 0) this.stop();
     };
   }
 
-  /** Tells every broker on this file in this process that `topics` just got messages. */
-  published(topics: ReadonlySet<string>): void {
-    for (const peer of sameProcess.get(this.fileKey) ?? []) peer.fire(topics);
+  /** Tells every broker on this file in this process that `topics` (default: any) just got messages. */
+  published(topics?: ReadonlySet<string>): void {
+    for (const peer of sameProcess.get(this.file) ?? []) peer.fire(topics);
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stop();
     this.listeners.clear();
-    const peers = sameProcess.get(this.fileKey);
+    const peers = sameProcess.get(this.file);
     peers?.delete(this);
-    if (peers?.size === 0) sameProcess.delete(this.fileKey);
+    if (peers?.size === 0) sameProcess.delete(this.file);
   }
 
-  private poll(): void {
+  private start(): void {
+    this.version = this.readVersion();
+    this.goFast();
+  }
+
+  private stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.unwatch();
+    this.mode = 'off';
+  }
+
+  // The interval timer is referenced on purpose: a process whose only job is consuming stays alive while it consumes.
+  private goFast(): void {
+    this.unwatch();
+    clearInterval(this.timer);
+    this.mode = 'fast';
+    this.lastActivity = Date.now();
+    this.timer = setInterval(() => this.check(), this.pollIntervalMs);
+  }
+
+  private goIdle(): void {
+    clearInterval(this.timer);
+    this.mode = 'idle';
+    this.timer = setInterval(() => this.check(), Math.max(IDLE_POLL_MS, this.pollIntervalMs));
+    const wal = `${basename(this.file)}-wal`;
+    try {
+      this.watcher = watch(dirname(this.file), { persistent: false }, (_event, name) => {
+        if (name === wal && this.mode === 'idle') {
+          this.goFast();
+          this.check();
+        }
+      });
+      this.watcher.on('error', () => this.unwatch());
+    } catch {
+      // No watching on this file system: the idle poll alone wakes consumers.
+    }
+  }
+
+  private unwatch(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  private check(): void {
+    if (!this.db.open) return;
     const version = this.readVersion();
-    if (version === this.version) return;
-    this.version = version;
-    this.fire(undefined);
+    if (version !== this.version) {
+      this.version = version;
+      if (this.mode === 'idle') this.goFast();
+      this.lastActivity = Date.now();
+      this.fire(undefined);
+    } else if (this.mode === 'fast' && Date.now() - this.lastActivity > QUIET_AFTER_MS) {
+      this.goIdle();
+    }
   }
 
   private fire(topics: ReadonlySet<string> | undefined): void {

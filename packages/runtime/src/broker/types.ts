@@ -117,10 +117,16 @@ export interface Broker {
   publish(topic: string, message: BrokerMessageInput): Promise<string>;
   /** Publishes several messages in one commit, in order; resolves with their ids. */
   publishBatch(topic: string, messages: readonly BrokerMessageInput[]): Promise<string[]>;
-  /** Joins consumer group `group` of `topic` (creating it if new) and runs `handler` for its messages. */
-  consume(topic: string, group: string, handler: DeliveryHandler, options?: ConsumeOptions): Subscription;
-  /** Runs `handler` for every message published to `topic` from now on, one at a time, in publish order. */
-  subscribe(topic: string, handler: (delivery: Delivery) => void | Promise<void>, options?: SubscribeOptions): Subscription;
+  /**
+   * Joins consumer group `group` of `topic` (creating it if new) and runs `handler` for its messages.
+   * Resolves once the group exists; rejects with `BROKER_INVALID_ARGUMENT` on bad names or options.
+   */
+  consume(topic: string, group: string, handler: DeliveryHandler, options?: ConsumeOptions): Promise<Subscription>;
+  /**
+   * Runs `handler` for every message published to `topic` after the returned promise resolves,
+   * one at a time, in publish order. A handler that throws is reported to `onError`; fan-out does not redeliver.
+   */
+  subscribe(topic: string, handler: (delivery: Delivery) => void | Promise<void>, options?: SubscribeOptions): Promise<Subscription>;
   /** Queue depths and dead-letter counts per topic and group (for `bot status`). */
   stats(): Promise<TopicStats[]>;
   /** Dead letters, oldest first, of one topic or all. */

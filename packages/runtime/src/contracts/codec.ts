@@ -1,5 +1,5 @@
 // encode/decode: validate a message on publish and on consume, returning a typed error value instead of throwing.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CONTRACT_VERSION } from './envelope.ts';
 import type { ErrorData } from './error-data.ts';
 

@@ -14,7 +14,15 @@ import {
 } from './index.ts';
 
 const envelope = { v: 1 as const, traceId: newTraceId(), conversationId: 'c-1', tenant: 'acme' };
-const input = { ...envelope, type: 'input.received' as const, id: 'm-1', user: 'u-1', channel: 'api', text: 'move Apollo to done', receivedAt: 1_700_000_000_000 };
+const input = {
+  ...envelope,
+  type: 'input.received' as const,
+  id: 'm-1',
+  user: 'u-1',
+  channel: 'api',
+  text: 'move Apollo to done',
+  receivedAt: 1_700_000_000_000,
+};
 
 describe('contracts', () => {
   it('round-trips every message kind through encode, JSON and decode', () => {
@@ -37,11 +45,31 @@ describe('contracts', () => {
           idempotencyKey: 'm-1',
         },
       ],
-      [ClarificationSchema, { ...envelope, type: 'clarification', inputId: 'm-1', intent: 'update_status', ask: { kind: 'slot', entity: 'status' }, text: 'To which status?', entities: {} }],
+      [
+        ClarificationSchema,
+        {
+          ...envelope,
+          type: 'clarification',
+          inputId: 'm-1',
+          intent: 'update_status',
+          ask: { kind: 'slot', entity: 'status' },
+          text: 'To which status?',
+          entities: {},
+        },
+      ],
       [ActionResultSchema, { ...envelope, type: 'action.result', inputId: 'm-1', intent: 'update_status', status: 'ok', reply: 'Done.', attempts: 1 }],
       [
         SpanSchema,
-        { ...envelope, type: 'span', spanId: newSpanId(), service: 'nlp', name: 'recognise', startMs: 10, endMs: 12, attributes: { intent: 'x', confidence: 0.5, llm: false } },
+        {
+          ...envelope,
+          type: 'span',
+          spanId: newSpanId(),
+          service: 'nlp',
+          name: 'recognise',
+          startMs: 10,
+          endMs: 12,
+          attributes: { intent: 'x', confidence: 0.5, llm: false },
+        },
       ],
     ] as const;
     for (const [schema, message] of messages) {

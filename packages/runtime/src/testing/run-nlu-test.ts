@@ -1,5 +1,5 @@
 // Trains the project's NLU and scores it on fixtures or by cross-validation: the engine of `bot test`.
-import { createRecognizer } from '../nlu/index.ts';
+import { createRecognizer, type Recognizer } from '../nlu/index.ts';
 import type { Project } from '../project/types.ts';
 import { makeFolds } from './cross-validate.ts';
 import type { TestReport } from './report.ts';
@@ -35,7 +35,7 @@ export async function runNluTest(project: Project, options: NluTestOptions = {})
 
 async function crossValidate(project: Project, k: number, options: NluTestOptions): Promise<TestReport> {
   const folds = makeFolds(project, k);
-  const recognizers = [];
+  const recognizers: Recognizer[] = [];
   let trainMs = 0;
   for (const [i, fold] of folds.entries()) {
     const recognizer = await createRecognizer(fold.train, {});
@@ -45,7 +45,7 @@ async function crossValidate(project: Project, k: number, options: NluTestOption
   }
   // Score every held-out case with the model of its own fold, as one report.
   const cases = folds.flatMap((fold, i) => fold.test.map((c) => ({ ...c, fold: i })));
-  return scoreFixtures(cases, (testCase, parseOptions) => (recognizers[testCase.fold] as (typeof recognizers)[number]).parse(testCase.text, parseOptions), {
+  return scoreFixtures(cases, (testCase, parseOptions) => (recognizers[testCase.fold] as Recognizer).parse(testCase.text, parseOptions), {
     thresholds: options.thresholds,
     now: options.now,
     onCase: options.onCase,

@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBrokerContract, waitFor } from './contract.test-suite.ts';
+import { createSqliteBroker } from './sqlite-broker.ts';
+import type { Broker } from './types.ts';
+
+runBrokerContract('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'broker-'));
+  return {
+    open: async () => createSqliteBroker({ path: join(dir, '.bot', 'broker.db') }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const childScript = fileURLToPath(new URL('./fixtures/broker-child.ts', import.meta.url));
+
+interface Child {
+  process: ChildProcess;
+  events: Record<string, unknown>[];
+}
+
+function startChild(args: string[], env: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const events: Record<string, unknown>[] = [];
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) events.push(JSON.parse(line));
+  });
+  return { process: child, events };
+}
+
+const exited = (child: Child) =>
+  new Promise<void>((resolve) =>
+    child.process.exitCode !== null || child.process.signalCode !== null ? resolve() : child.process.once('exit', () => resolve()),
+  );
+
+describe('sqlite broker across processes', () => {
+  let dir: string;
+  let path: string;
+  const children: Child[] = [];
+  const brokers: Broker[] = [];
+
+  const open = () => {
+    const broker = createSqliteBroker({ path });
+    brokers.push(broker);
+    return broker;
+  };
+
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.process.kill('SIGKILL');
+    await Promise.all(brokers.splice(0).map((b) => b.close({ timeoutMs: 500 })));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const setup = () => {
+    dir = mkdtempSync(join(tmpdir(), 'broker-proc-'));
+    path = join(dir, '.bot', 'broker.db');
+  };
+
+  it('redelivers the message of a consumer killed with SIGKILL mid-handler to a new process', async () => {
+    setup();
+    const broker = open();
+    const first = startChild(['consume', path, 'inputs'], { HANG: '1', LEASE_MS: '500' });
+    children.push(first);
+    await waitFor(() => first.events.some((e) => e.event === 'ready'), 30_000, 'first consumer ready');
+    await broker.publish('inputs', { payload: { n: 1 }, id: 'm-kill' });
+    await waitFor(() => first.events.some((e) => e.event === 'got'), 30_000, 'first delivery');
+    first.process.kill('SIGKILL');
+    await exited(first);
+
+    const second = startChild(['consume', path, 'inputs'], { LEASE_MS: '500' });
+    children.push(second);
+    await waitFor(() => second.events.some((e) => e.event === 'got'), 30_000, 'redelivery');
+    expect(second.events.filter((e) => e.event === 'got')).toEqual([{ event: 'got', id: 'm-kill', attempt: 2, pid: second.process.pid }]);
+    await waitFor(async () => (await broker.stats()).every((t) => t.groups.every((g) => g.ready + g.inFlight + g.retrying === 0)), 30_000, 'ack');
+  });
+
+  it('keeps every message a publisher killed with SIGKILL had published', async () => {
+    setup();
+    const broker = open();
+    const consumed = new Set<string>();
+    await broker.consume('inputs', 'g', async (d) => void consumed.add(d.id));
+    const publisher = startChild(['publish', path, 'inputs', '100000']);
+    children.push(publisher);
+    await waitFor(() => publisher.events.length >= 300, 30_000, 'publishing under way');
+    publisher.process.kill('SIGKILL');
+    await exited(publisher);
+    const confirmed = publisher.events.map((e) => `p-${e.i}`);
+    await waitFor(() => confirmed.every((id) => consumed.has(id)), 30_000, 'every confirmed message consumed');
+    expect(consumed.size).toBeGreaterThanOrEqual(confirmed.length);
+  });
+
+  it('shares one queue between two consumer processes, each message handled once', async () => {
+    setup();
+    const broker = open();
+    const a = startChild(['consume', path, 'intents']);
+    const b = startChild(['consume', path, 'intents']);
+    children.push(a, b);
+    await waitFor(() => [a, b].every((c) => c.events.some((e) => e.event === 'ready')), 30_000, 'consumers ready');
+    const total = 2000;
+    for (let i = 0; i < total; i += 100) {
+      await broker.publishBatch(
+        'intents',
+        Array.from({ length: 100 }, (_, j) => ({ payload: i + j, id: `m-${i + j}` })),
+      );
+    }
+    const got = () => [...a.events, ...b.events].filter((e) => e.event === 'got');
+    await waitFor(() => got().length >= total, 60_000, 'all handled');
+    await waitFor(async () => (await broker.stats()).every((t) => t.groups.every((g) => g.ready + g.inFlight + g.retrying === 0)), 30_000, 'all acked');
+    const ids = got().map((e) => e.id);
+    expect(ids).toHaveLength(total);
+    expect(new Set(ids).size).toBe(total);
+    expect(a.events.filter((e) => e.event === 'got').length).toBeGreaterThan(0);
+    expect(b.events.filter((e) => e.event === 'got').length).toBeGreaterThan(0);
+    a.process.kill('SIGTERM');
+    b.process.kill('SIGTERM');
+    await Promise.all([exited(a), exited(b)]);
+    expect([a.process.exitCode, b.process.exitCode]).toEqual([0, 0]);
+  });
+});

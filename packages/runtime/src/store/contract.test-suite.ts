@@ -1,0 +1,138 @@
+// The store contract: one suite every Store adapter (sqlite now, NATS KV later) must pass, written against the interface only.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newSpanId, newTraceId } from '../contracts/ids.ts';
+import type { Span } from '../contracts/span.ts';
+import type { Store } from './types.ts';
+
+/** A backend several stores can share, the way several processes share one SQLite file or one NATS KV bucket. */
+export interface StoreFixture {
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function span(traceId: string, overrides: Partial<Span> = {}): Span {
+  return {
+    v: 1,
+    type: 'span',
+    traceId,
+    conversationId: 'c-1',
+    tenant: 'acme',
+    spanId: newSpanId(),
+    service: 'nlp',
+    name: 'recognise',
+    startMs: 100,
+    endMs: 110,
+    attributes: {},
+    ...overrides,
+  };
+}
+
+/** Runs the store contract against the adapter `name`. */
+export function runStoreContract(name: string, makeFixture: () => Promise<StoreFixture>): void {
+  describe(`store contract: ${name}`, () => {
+    let fixture: StoreFixture;
+    let opened: Store[];
+    const open = async () => {
+      const store = await fixture.open();
+      opened.push(store);
+      return store;
+    };
+
+    beforeEach(async () => {
+      fixture = await makeFixture();
+      opened = [];
+    });
+
+    afterEach(async () => {
+      await Promise.all(opened.map((s) => s.close()));
+      await fixture.cleanup();
+    });
+
+    it('records a message status, merges later updates, and reads it back from another store', async () => {
+      const [a, b] = [await open(), await open()];
+      const base = { id: 'm-1', conversationId: 'c-1', traceId: newTraceId(), tenant: 'acme' };
+      expect(await a.getMessage('m-1')).toBeUndefined();
+      await a.putMessage({ ...base, status: 'received' });
+      await a.putMessage({ ...base, status: 'recognized', intent: 'update_status' });
+      await a.putMessage({ ...base, status: 'completed', reply: 'Done.', data: { ticket: 7 } });
+      const record = await b.getMessage('m-1');
+      expect(record).toMatchObject({ ...base, status: 'completed', intent: 'update_status', reply: 'Done.', data: { ticket: 7 } });
+      expect(record?.error).toBeUndefined();
+      expect(record?.updatedAt).toBeGreaterThanOrEqual(record?.createdAt ?? Infinity);
+      await a.putMessage({ ...base, status: 'failed', error: { code: 'ACTION_TIMEOUT', message: 'slow', nonRetryable: false } });
+      expect(await b.getMessage('m-1')).toMatchObject({ status: 'failed', reply: 'Done.', error: { code: 'ACTION_TIMEOUT' } });
+    });
+
+    it('keeps a conversation context until its TTL passes', async () => {
+      const store = await open();
+      const context = {
+        pendingIntent: 'update_status',
+        entities: { project: 'Apollo' },
+        awaiting: { kind: 'slot' as const, entity: 'status' },
+        inputId: 'm-1',
+      };
+      await store.setContext('c-1', context, 60_000);
+      await store.setContext('c-2', { entities: {} }, 150);
+      expect(await store.getContext('c-1')).toEqual(context);
+      expect(await store.getContext('c-2')).toEqual({ entities: {} });
+      await sleep(300);
+      expect(await store.getContext('c-2')).toBeUndefined();
+      await store.setContext('c-1', { entities: {}, awaiting: { kind: 'confirmation' } }, 60_000);
+      expect(await store.getContext('c-1')).toEqual({ entities: {}, awaiting: { kind: 'confirmation' } });
+      await store.deleteContext('c-1');
+      expect(await store.getContext('c-1')).toBeUndefined();
+    });
+
+    it('claims an idempotency key once, returns the stored result to duplicates, and can release it', async () => {
+      const [a, b] = [await open(), await open()];
+      expect(await a.claim('k1')).toEqual({ status: 'first' });
+      expect(await b.claim('k1')).toMatchObject({ status: 'duplicate', state: 'in-progress' });
+      await a.complete('k1', { reply: 'Done.', ticket: 7 });
+      expect(await b.claim('k1')).toEqual({ status: 'duplicate', state: 'completed', result: { reply: 'Done.', ticket: 7 } });
+
+      expect(await a.claim('k2')).toEqual({ status: 'first' });
+      await a.release('k2');
+      expect(await b.claim('k2')).toEqual({ status: 'first' });
+      await b.release('k2');
+      await b.complete('k2', undefined);
+      expect(await a.claim('k2')).toEqual({ status: 'duplicate', state: 'completed', result: undefined });
+      await a.release('k2');
+      expect(await a.claim('k2')).toMatchObject({ state: 'completed' });
+    });
+
+    it('lets a stale in-progress claim be taken over (its claimer crashed)', async () => {
+      const store = await open();
+      expect(await store.claim('k')).toEqual({ status: 'first' });
+      await sleep(60);
+      expect(await store.claim('k', { staleAfterMs: 10_000 })).toMatchObject({ status: 'duplicate', state: 'in-progress' });
+      expect(await store.claim('k', { staleAfterMs: 50 })).toEqual({ status: 'first' });
+    });
+
+    it('gives each key to exactly one of many concurrent claimers', async () => {
+      const stores = [await open(), await open(), await open()];
+      const keys = Array.from({ length: 50 }, (_, i) => `race-${i}`);
+      const results = await Promise.all(keys.flatMap((key) => stores.map(async (s) => ({ key, result: await s.claim(key) }))));
+      for (const key of keys) expect(results.filter((r) => r.key === key && r.result.status === 'first')).toHaveLength(1);
+    });
+
+    it('appends spans, lists a trace by start time, and lists recent traces newest first', async () => {
+      const store = await open();
+      const [older, newer] = [newTraceId(), newTraceId()];
+      const root = span(older, { name: 'POST /v1/messages', service: 'gateway', startMs: 1000, endMs: 1050 });
+      const child = span(older, { parentId: root.spanId, startMs: 1010, endMs: 1020, attributes: { intent: 'x', confidence: 0.9, llm: false } });
+      await store.appendSpans([child, root]);
+      await store.appendSpans([child]);
+      await store.appendSpans([span(newer, { startMs: 2000, endMs: 2001, conversationId: 'c-2' })]);
+      expect(await store.listSpans(older)).toEqual([root, child]);
+      expect(await store.listSpans(newTraceId())).toEqual([]);
+      expect(await store.listRecentTraces()).toEqual([
+        { traceId: newer, conversationId: 'c-2', tenant: 'acme', startMs: 2000, endMs: 2001, spanCount: 1, rootName: 'recognise' },
+        { traceId: older, conversationId: 'c-1', tenant: 'acme', startMs: 1000, endMs: 1050, spanCount: 2, rootName: 'POST /v1/messages' },
+      ]);
+      expect(await store.listRecentTraces(1)).toHaveLength(1);
+      await expect(store.appendSpans([{ ...span(older), endMs: 1 }])).rejects.toMatchObject({ code: 'CONTRACT_INVALID', nonRetryable: true });
+    });
+  });
+}

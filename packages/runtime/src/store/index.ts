@@ -1,0 +1,3 @@
+// Store: the interface every adapter implements, and the SQLite adapter.
+export { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+export type { ClaimOptions, ClaimResult, ConversationContext, MessageRecord, MessageStatus, MessageUpdate, Store, TraceSummary } from './types.ts';

@@ -1,0 +1,228 @@
+// The SQLite store: the local Store adapter, one WAL file (e.g. `.bot/state.db`) shared by every process of the bot.
+import type { Statement } from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../broker/sqlite-open.ts';
+import { encode } from '../contracts/codec.ts';
+import { type Span, SpanSchema } from '../contracts/span.ts';
+import { migrateStoreSchema } from './sqlite-schema.ts';
+import type { ClaimOptions, ClaimResult, ConversationContext, MessageRecord, MessageUpdate, Store, TraceSummary } from './types.ts';
+
+export interface SqliteStoreOptions {
+  /** The database file, e.g. `.bot/state.db`. */
+  path: string;
+  /** How long message records and traces are kept. @default 86_400_000 (a day) */
+  retentionMs?: number;
+  /** How long idempotency entries are kept: a redelivery later than this runs the action again. @default 604_800_000 (a week) */
+  idempotencyRetentionMs?: number;
+  /** How long a write waits for another process's lock before failing. @default 10_000 */
+  busyTimeoutMs?: number;
+}
+
+const DAY = 86_400_000;
+
+/** Opens (creating if needed) a SQLite store on `options.path`. */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  return new SqliteStore(options);
+}
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  trace_id: string;
+  tenant: string;
+  status: MessageRecord['status'];
+  intent: string | null;
+  reply: string | null;
+  data: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface TraceRow {
+  trace_id: string;
+  conversation_id: string;
+  tenant: string;
+  root_name: string | null;
+  start_ms: number;
+  end_ms: number;
+  span_count: number;
+}
+
+function prepare(db: SqliteDatabase) {
+  const s = (sql: string): Statement => db.prepare(sql);
+  return {
+    putMessage: s(`
+      INSERT INTO store_messages (id, conversation_id, trace_id, tenant, status, intent, reply, data, error, created_at, updated_at)
+      VALUES (@id, @conversationId, @traceId, @tenant, @status, @intent, @reply, @data, @error, @now, @now)
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, intent = coalesce(excluded.intent, intent), reply = coalesce(excluded.reply, reply),
+        data = coalesce(excluded.data, data), error = coalesce(excluded.error, error), updated_at = excluded.updated_at`),
+    getMessage: s('SELECT * FROM store_messages WHERE id = ?'),
+    getContext: s('SELECT context FROM store_contexts WHERE conversation_id = ? AND expires_at > ?').pluck(),
+    setContext: s('INSERT OR REPLACE INTO store_contexts (conversation_id, context, expires_at) VALUES (?, ?, ?)'),
+    deleteContext: s('DELETE FROM store_contexts WHERE conversation_id = ?'),
+    getClaim: s('SELECT state, result, claimed_at FROM store_idempotency WHERE key = ?'),
+    insertClaim: s("INSERT INTO store_idempotency (key, state, claimed_at, updated_at) VALUES (?, 'in-progress', ?, ?)"),
+    retakeClaim: s('UPDATE store_idempotency SET claimed_at = ?, updated_at = ? WHERE key = ?'),
+    complete: s(`
+      INSERT INTO store_idempotency (key, state, result, claimed_at, updated_at) VALUES (?, 'completed', ?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET state = 'completed', result = excluded.result, updated_at = excluded.updated_at`),
+    release: s("DELETE FROM store_idempotency WHERE key = ? AND state = 'in-progress'"),
+    insertSpan: s('INSERT OR IGNORE INTO store_spans (trace_id, span_id, start_ms, span) VALUES (?, ?, ?, ?)'),
+    upsertTrace: s(`
+      INSERT INTO store_traces (trace_id, conversation_id, tenant, root_name, start_ms, end_ms, span_count)
+      VALUES (@traceId, @conversationId, @tenant, @rootName, @startMs, @endMs, 1)
+      ON CONFLICT (trace_id) DO UPDATE SET start_ms = min(start_ms, excluded.start_ms), end_ms = max(end_ms, excluded.end_ms),
+        span_count = span_count + 1, root_name = coalesce(excluded.root_name, root_name)`),
+    listSpans: s('SELECT span FROM store_spans WHERE trace_id = ? ORDER BY start_ms, span_id').pluck(),
+    recentTraces: s('SELECT * FROM store_traces ORDER BY start_ms DESC LIMIT ?'),
+    pruneContexts: s('DELETE FROM store_contexts WHERE expires_at <= ?'),
+    pruneMessages: s('DELETE FROM store_messages WHERE updated_at < ?'),
+    pruneLedger: s('DELETE FROM store_idempotency WHERE updated_at < ?'),
+    pruneSpans: s('DELETE FROM store_spans WHERE trace_id IN (SELECT trace_id FROM store_traces WHERE start_ms < ?)'),
+    pruneTraces: s('DELETE FROM store_traces WHERE start_ms < ?'),
+  };
+}
+
+class SqliteStore implements Store {
+  private readonly db: SqliteDatabase;
+  private readonly st: ReturnType<typeof prepare>;
+  private readonly claimTx;
+  private readonly appendTx;
+  private readonly pruneTimer: NodeJS.Timeout;
+
+  constructor(private readonly options: SqliteStoreOptions) {
+    this.db = openSqlite(options.path, options.busyTimeoutMs);
+    migrateStoreSchema(this.db);
+    const st = prepare(this.db);
+    this.st = st;
+    this.claimTx = this.db.transaction((key: string, staleAfterMs: number, now: number): ClaimResult => {
+      const row = st.getClaim.get(key) as { state: string; result: string | null; claimed_at: number } | undefined;
+      if (!row) {
+        st.insertClaim.run(key, now, now);
+        return { status: 'first' };
+      }
+      if (row.state === 'completed') return { status: 'duplicate', state: 'completed', result: row.result === null ? undefined : JSON.parse(row.result) };
+      if (row.claimed_at <= now - staleAfterMs) {
+        st.retakeClaim.run(now, now, key);
+        return { status: 'first' };
+      }
+      return { status: 'duplicate', state: 'in-progress', claimedAt: row.claimed_at };
+    });
+    this.appendTx = this.db.transaction((spans: readonly Span[]) => {
+      for (const span of spans) {
+        if (st.insertSpan.run(span.traceId, span.spanId, span.startMs, JSON.stringify(span)).changes === 0) continue;
+        const { traceId, conversationId, tenant, startMs, endMs } = span;
+        st.upsertTrace.run({ traceId, conversationId, tenant, startMs, endMs, rootName: span.parentId === undefined ? span.name : null });
+      }
+    });
+    this.pruneTimer = setInterval(() => this.prune(), 60_000);
+    this.pruneTimer.unref();
+  }
+
+  async putMessage(update: MessageUpdate): Promise<void> {
+    this.st.putMessage.run({
+      id: update.id,
+      conversationId: update.conversationId,
+      traceId: update.traceId,
+      tenant: update.tenant,
+      status: update.status,
+      intent: update.intent ?? null,
+      reply: update.reply ?? null,
+      data: update.data === undefined ? null : JSON.stringify(update.data),
+      error: update.error === undefined ? null : JSON.stringify(update.error),
+      now: Date.now(),
+    });
+  }
+
+  async getMessage(id: string): Promise<MessageRecord | undefined> {
+    const row = this.st.getMessage.get(id) as MessageRow | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      conversationId: row.conversation_id,
+      traceId: row.trace_id,
+      tenant: row.tenant,
+      status: row.status,
+      ...(row.intent !== null && { intent: row.intent }),
+      ...(row.reply !== null && { reply: row.reply }),
+      ...(row.data !== null && { data: JSON.parse(row.data) }),
+      ...(row.error !== null && { error: JSON.parse(row.error) }),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async getContext(conversationId: string): Promise<ConversationContext | undefined> {
+    const json = this.st.getContext.get(conversationId, Date.now()) as string | undefined;
+    return json === undefined ? undefined : JSON.parse(json);
+  }
+
+  async setContext(conversationId: string, context: ConversationContext, ttlMs: number): Promise<void> {
+    this.st.setContext.run(conversationId, JSON.stringify(context), Date.now() + ttlMs);
+  }
+
+  async deleteContext(conversationId: string): Promise<void> {
+    this.st.deleteContext.run(conversationId);
+  }
+
+  async claim(key: string, options?: ClaimOptions): Promise<ClaimResult> {
+    return this.claimTx.immediate(key, options?.staleAfterMs ?? 300_000, Date.now());
+  }
+
+  async complete(key: string, result: unknown): Promise<void> {
+    const now = Date.now();
+    this.st.complete.run(key, result === undefined ? null : JSON.stringify(result), now, now);
+  }
+
+  async release(key: string): Promise<void> {
+    this.st.release.run(key);
+  }
+
+  async appendSpans(spans: readonly Span[]): Promise<void> {
+    const valid = spans.map((span) => {
+      const result = encode(SpanSchema, span);
+      if (!result.ok) throw result.error;
+      return result.value;
+    });
+    this.appendTx.immediate(valid);
+  }
+
+  async listSpans(traceId: string): Promise<Span[]> {
+    return (this.st.listSpans.all(traceId) as string[]).map((json) => JSON.parse(json));
+  }
+
+  async listRecentTraces(limit = 50): Promise<TraceSummary[]> {
+    return (this.st.recentTraces.all(limit) as TraceRow[]).map((row) => ({
+      traceId: row.trace_id,
+      conversationId: row.conversation_id,
+      tenant: row.tenant,
+      ...(row.root_name !== null && { rootName: row.root_name }),
+      startMs: row.start_ms,
+      endMs: row.end_ms,
+      spanCount: row.span_count,
+    }));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    if (this.db.open) this.db.close();
+  }
+
+  private prune(): void {
+    const now = Date.now();
+    const keep = now - (this.options.retentionMs ?? DAY);
+    try {
+      this.db
+        .transaction(() => {
+          this.st.pruneContexts.run(now);
+          this.st.pruneMessages.run(keep);
+          this.st.pruneLedger.run(now - (this.options.idempotencyRetentionMs ?? 7 * DAY));
+          this.st.pruneSpans.run(keep);
+          this.st.pruneTraces.run(keep);
+        })
+        .immediate();
+    } catch {
+      // Another process holds the lock past busy_timeout: pruning is best effort and runs again next minute.
+    }
+  }
+}

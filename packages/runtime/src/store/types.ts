@@ -1,0 +1,92 @@
+// The Store interface: message status, conversation context, the idempotency ledger and spans, shared by every service.
+import type { ErrorData } from '../contracts/error-data.ts';
+import type { Span } from '../contracts/span.ts';
+
+/** Where a message is on its way through the bot. */
+export type MessageStatus = 'received' | 'recognized' | 'clarifying' | 'executing' | 'completed' | 'failed';
+
+/** A message's status and, once there is one, its reply. */
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  traceId: string;
+  tenant: string;
+  status: MessageStatus;
+  intent?: string;
+  reply?: string;
+  data?: Record<string, unknown>;
+  error?: ErrorData;
+  /** Epoch ms of the first and the latest update. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An update: the identity and status, plus whichever fields changed (fields left out keep their value). */
+export type MessageUpdate = Omit<MessageRecord, 'createdAt' | 'updatedAt'>;
+
+/** What nlp remembers about a conversation between turns (multi-turn slot filling, confirmations). */
+export interface ConversationContext {
+  /** The intent waiting for more input. */
+  pendingIntent?: string;
+  /** Entities filled so far. */
+  entities: Record<string, unknown>;
+  /** What the last question asked for. */
+  awaiting?: { kind: 'slot'; entity: string } | { kind: 'confirmation' };
+  /** The input that started the pending intent. */
+  inputId?: string;
+}
+
+/**
+ * The result of {@link Store.claim}. `first`: run the side effect, then `complete` (or `release` on failure).
+ * `duplicate`: someone already did (`completed`, with the stored result) or is doing it (`in-progress`).
+ */
+export type ClaimResult =
+  | { status: 'first' }
+  | { status: 'duplicate'; state: 'completed'; result: unknown }
+  | { status: 'duplicate'; state: 'in-progress'; claimedAt: number };
+
+export interface ClaimOptions {
+  /** An in-progress claim older than this is presumed dead (its process crashed) and can be claimed again. @default 300_000 */
+  staleAfterMs?: number;
+}
+
+/** One trace at a glance, for the TUI's list. */
+export interface TraceSummary {
+  traceId: string;
+  conversationId: string;
+  tenant: string;
+  /** The name of the span without a parent, once recorded. */
+  rootName?: string;
+  startMs: number;
+  endMs: number;
+  spanCount: number;
+}
+
+/** Durable state shared by the bot's processes: SQLite locally, NATS KV in a cluster. */
+export interface Store {
+  /** Creates or updates a message's record. */
+  putMessage(update: MessageUpdate): Promise<void>;
+  getMessage(id: string): Promise<MessageRecord | undefined>;
+
+  /** The conversation's context, unless its TTL has passed. */
+  getContext(conversationId: string): Promise<ConversationContext | undefined>;
+  /** Replaces the conversation's context; it expires `ttlMs` from now. */
+  setContext(conversationId: string, context: ConversationContext, ttlMs: number): Promise<void>;
+  deleteContext(conversationId: string): Promise<void>;
+
+  /** Claims an idempotency key, atomically across processes. */
+  claim(key: string, options?: ClaimOptions): Promise<ClaimResult>;
+  /** Records the result of a claimed key; later claims get it back as a `duplicate`. */
+  complete(key: string, result: unknown): Promise<void>;
+  /** Gives up an in-progress claim (the side effect failed and may be retried). */
+  release(key: string): Promise<void>;
+
+  /** Records spans; each is validated against the Span contract (a bad one rejects with `CONTRACT_INVALID`). */
+  appendSpans(spans: readonly Span[]): Promise<void>;
+  /** A trace's spans, by start time. */
+  listSpans(traceId: string): Promise<Span[]>;
+  /** The latest traces, newest first. @param limit @default 50 */
+  listRecentTraces(limit?: number): Promise<TraceSummary[]>;
+
+  close(): Promise<void>;
+}
