@@ -31,16 +31,3 @@ export function packRows(vectors: readonly SparseVector[]): SparseMatrix {
   });
   return { rows: vectors.length, offsets, indices, values };
 }
-
-/** A matrix of the selected rows, in the given order. */
-export function selectRows(m: SparseMatrix, rows: ArrayLike<number>): SparseMatrix {
-  const vectors: SparseVector[] = [];
-  for (let i = 0; i < rows.length; i++) vectors.push(rowOf(m, rows[i] as number));
-  return packRows(vectors);
-}
-
-export function rowOf(m: SparseMatrix, r: number): SparseVector {
-  const from = m.offsets[r] as number;
-  const to = m.offsets[r + 1] as number;
-  return { indices: m.indices.subarray(from, to), values: m.values.subarray(from, to) };
-}

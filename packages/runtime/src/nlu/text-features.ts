@@ -111,7 +111,9 @@ export function fitVectorizer(texts: readonly string[], config: TextFeatureConfi
 /** Turns texts into vectors with one fitted vectorizer; cheap per call after the first. */
 export function createVectorize(vectorizer: TextVectorizer): (text: string) => SparseVector {
   const column = new Map<number, number>();
-  vectorizer.hashes.forEach((h, i) => column.set(h, i));
+  vectorizer.hashes.forEach((h, i) => {
+    column.set(h, i);
+  });
   const buffer: HashBuffer = { hashes: [], blocks: [] };
   const counts = new Map<number, number>();
   const { wordWeight, charWeight } = vectorizer.config;

@@ -10,7 +10,7 @@ export interface Token {
 
 // Words (letters and marks, with inner apostrophes or hyphens: "don't", "e-mail"), numbers with inner
 // separators ("7:30", "3.5", "1,000"), or any other single non-space character.
-const TOKEN = /[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*|\p{N}+(?:[.,:]\p{N}+)*|[^\s\p{L}\p{M}\p{N}]/gu;
+const TOKEN = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*|\p{N}+(?:[.,:]\p{N}+)*|[^\s\p{L}\p{M}\p{N}]/gu;
 const MARKS = /\p{M}/gu;
 
 /** Splits text into tokens; `text.slice(t.start, t.end) === t.text` for every token. */
@@ -27,7 +27,7 @@ export function tokenize(text: string): Token[] {
 /** Lowercases and strips diacritics, so "Café" and "cafe" are one feature; ’ becomes '. */
 export function normalize(word: string): string {
   const lower = word.toLowerCase();
-  // Plain ASCII is by far the common case: skip the NFD pass for it.
-  if (/^[\x00-\x7f]*$/.test(lower)) return lower;
+  // Printable ASCII is by far the common case: skip the NFD pass for it.
+  if (!/[^ -~]/.test(lower)) return lower;
   return lower.normalize('NFD').replace(MARKS, '').replace(/’/g, "'");
 }

@@ -1,6 +1,7 @@
 // The NLU engine's public contract: what it trains on and what a parse returns.
 import type { EntitySpan } from '../define/annotations.ts';
 import type { EntitySpec } from '../define/entity-spec.ts';
+import type { Hyperparameters } from './train-model.ts';
 
 /** What the engine trains on: the project's intents (with entity specs) and annotated examples. */
 export interface NluTrainingData {
@@ -11,6 +12,10 @@ export interface NluTrainingData {
 export interface NluTrainOptions {
   /** Below this calibrated confidence a parse answers `none` (out of scope). @default 0.5 */
   threshold?: number;
+  /** Called as training advances: `done` of `total` steps. */
+  onProgress?: (done: number, total: number) => void;
+  /** Engine settings, for benchmarks and tuning; the defaults suit most bots. */
+  hyperparameters?: Partial<Hyperparameters>;
 }
 
 export interface NluParseOptions {
