@@ -64,6 +64,25 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
     .option('--no-progress', 'no progress bar, even on a terminal')
     .action(run(async () => (await import('./commands/test.ts')).testCommand));
 
+  program
+    .command('dev')
+    .description('run the bot locally: gateway, receiver, nlp and executor as processes over the broker, with hot reload')
+    .argument('[dir]', 'the project folder', '.')
+    .option('-p, --port <port>', 'the API port (default: gateway.port in bot.config.ts, 3000)', parsePort)
+    .option('--no-watch', 'do not reload on file changes')
+    .action(run(async () => (await import('./commands/dev.ts')).devCommand));
+
+  program
+    .command('service')
+    .description('run one service in this process (the container entry point): gateway, receiver, nlp or executor')
+    .argument('<name>', 'gateway | receiver | nlp | executor')
+    .option('-C, --dir <dir>', 'the project folder', '.')
+    .option('-p, --port <port>', 'HTTP port for gateway and receiver (0: any free port)', parsePort)
+    .option('--host <host>', 'HTTP host to bind', '127.0.0.1')
+    .option('--receiver-url <url>', 'for the gateway: the receiver base URL (or INPUTBOT_RECEIVER_URL)')
+    .option('--state-dir <dir>', 'where the broker and store files live (default: <project>/.bot)')
+    .action(run(async () => (await import('./commands/service.ts')).serviceCommand));
+
   return program;
 }
 
@@ -99,6 +118,12 @@ function parseFraction(value: string): number {
   const fraction = percent || n > 1 ? n / 100 : n;
   if (!Number.isFinite(n) || fraction < 0 || fraction > 1) throw new InvalidArgumentError('expected a fraction from 0 to 1 or a percentage, e.g. 0.9 or 90%');
   return fraction;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return port;
 }
 
 function parseFolds(value: string): number {

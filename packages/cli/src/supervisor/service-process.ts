@@ -94,8 +94,10 @@ export class ServiceProcess {
       reject: false,
       buffer: false,
       stdin: 'ignore',
-      // The supervisor decides how to stop its children; execa must not kill them on its own.
+      // The supervisor decides how to stop its children: execa must not kill them on its own, and a
+      // terminal's Ctrl-C must reach only the supervisor (children watch the IPC channel to exit if it dies).
       cleanup: false,
+      detached: true,
     });
     this.child = child;
     this.childExit = new Promise((resolve) => child.once('exit', () => resolve()));

@@ -1,0 +1,142 @@
+// `bot dev`: the bot's four services as child processes over the project's broker, with hot reload.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadProject } from '@inputbot/runtime/project';
+import { removeDevState, writeDevState } from '../dev/dev-state.ts';
+import { findFreePort, isPortFree } from '../dev/free-port.ts';
+import { formatServiceLine } from '../dev/log-lines.ts';
+import { type ReloadTarget, watchProject } from '../dev/watch-project.ts';
+import { CliError, EXIT } from '../errors.ts';
+import type { Logger } from '../output/logger.ts';
+import { color } from '../output/theme.ts';
+import { resolveProjectDir } from '../project-dir.ts';
+import { type ServiceEvents, ServiceProcess, type ServiceSpec } from '../supervisor/service-process.ts';
+import { formatProblem } from './check.ts';
+
+export interface DevOptions {
+  port?: number;
+  watch: boolean;
+}
+
+const BOT_BIN = fileURLToPath(new URL('../../bin/bot.js', import.meta.url));
+
+export async function devCommand(dir: string, options: DevOptions, logger: Logger): Promise<number> {
+  const started = performance.now();
+  const root = resolveProjectDir(dir);
+  const { project, problems } = await loadProject(root);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!project || errors.length) {
+    for (const problem of errors) logger.error(formatProblem(problem));
+    throw new CliError('PROJECT_INVALID', `the project has ${errors.length} problem${errors.length === 1 ? '' : 's'}; fix them and run bot dev again`);
+  }
+  const port = options.port ?? project.config.gateway.port;
+  if (!(await isPortFree(port))) throw new CliError('PORT_IN_USE', `port ${port} is in use: stop what uses it or pass --port <n>`);
+  mkdirSync(path.join(root, '.bot'), { recursive: true });
+  const log = (line: string) => logger.info(formatServiceLine('dev', line));
+
+  const services: ServiceProcess[] = [];
+  const saveState = () =>
+    writeDevState(root, {
+      pid: process.pid,
+      root,
+      startedAt: new Date().toISOString(),
+      gatewayUrl: `http://127.0.0.1:${port}`,
+      services: services.map((s) => ({ name: s.spec.name, pid: s.pid, port: s.spec.name === 'gateway' ? port : undefined, state: s.state, restarts: s.restarts })),
+    });
+  const reloadWaiters = new Map<string, (ok: boolean) => void>();
+  const events: ServiceEvents = {
+    onLine: (service, line) => logger.info(formatServiceLine(service, line)),
+    onState: (service, state, detail) => {
+      if (state === 'restarting') {
+        const why = detail.signal ? `killed by ${detail.signal}` : `exited with code ${detail.exitCode}`;
+        log(color.yellow(`${service} ${why}; restarting in ${detail.delayMs} ms (restart ${detail.restarts})`));
+      }
+      if (state === 'ready' || state === 'restarting') saveState();
+    },
+    onMessage: (service, message) => {
+      if (message.type === 'reloaded' || message.type === 'reload-failed') reloadWaiters.get(service)?.(message.type === 'reloaded');
+    },
+  };
+  const spec = (name: string, args: string[] = []): ServiceSpec => ({ name, file: BOT_BIN, args: ['service', name, '--dir', root, ...args], cwd: root });
+  const receiverPort = await findFreePort();
+  services.push(
+    new ServiceProcess(spec('receiver', ['--port', String(receiverPort)]), events),
+    new ServiceProcess(spec('nlp'), events),
+    new ServiceProcess(spec('executor'), events),
+    new ServiceProcess(spec('gateway', ['--port', String(port), '--receiver-url', `http://127.0.0.1:${receiverPort}`]), events),
+  );
+  const stopAll = async () => {
+    await Promise.all(services.map((s) => s.stop(4000)));
+    removeDevState(root);
+  };
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+  try {
+    await withTimeout(Promise.all(services.map((s) => s.start())), 15_000, () => `not ready after 15 s: ${services.filter((s) => s.state !== 'ready').map((s) => s.spec.name).join(', ')}`);
+  } catch (error) {
+    await stopAll();
+    throw new CliError('DEV_START_FAILED', (error as Error).message, EXIT.failed);
+  }
+  saveState();
+  const ms = Math.round(performance.now() - started);
+  logger.info('');
+  logger.success(`${color.bold(project.config.name)} is running — ready in ${ms} ms`);
+  logger.info(`  API      http://127.0.0.1:${port}/v1/messages   ${color.dim(`curl -XPOST 'localhost:${port}/v1/messages?wait=2000' -H 'content-type: application/json' -d '{"user":"ana","text":"hello"}'`)}`);
+  logger.info(`  OpenAPI  http://127.0.0.1:${port}/openapi.json`);
+  logger.info(`  ${options.watch ? 'watching intents/, data/, actions/, lib/ and bot.config.ts' : 'not watching files (--no-watch)'} · Ctrl-C stops everything`);
+  logger.info('');
+
+  const watcher = options.watch
+    ? watchProject(root, (files, targets) => {
+        void reload(root, files, targets, services, reloadWaiters, log);
+      })
+    : undefined;
+  await interrupted;
+  log('stopping…');
+  await watcher?.close();
+  await stopAll();
+  log('stopped');
+  return EXIT.ok;
+}
+
+async function reload(
+  root: string,
+  files: string[],
+  targets: Set<ReloadTarget>,
+  services: ServiceProcess[],
+  waiters: Map<string, (ok: boolean) => void>,
+  log: (line: string) => void,
+): Promise<void> {
+  const started = performance.now();
+  // Check first: a file with an error keeps the old version serving, and the error is shown with file and line.
+  const { problems } = await loadProject(root);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    for (const problem of errors) log(color.red(formatProblem(problem)));
+    log(color.yellow(`${files.join(', ')}: not reloaded; the previous version keeps serving`));
+    return;
+  }
+  const results = await Promise.all(
+    [...targets].map((target) => {
+      const service = services.find((s) => s.spec.name === target);
+      if (!service || service.state !== 'ready') return Promise.resolve(false);
+      const done = new Promise<boolean>((resolve) => waiters.set(target, resolve));
+      service.send({ type: 'reload' });
+      return withTimeout(done, 30_000, () => `${target} did not reload in 30 s`).catch(() => false);
+    }),
+  );
+  const ms = Math.round(performance.now() - started);
+  if (results.every(Boolean)) log(color.green(`reloaded ${[...targets].join(' and ')} in ${ms} ms (${files.join(', ')})`));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

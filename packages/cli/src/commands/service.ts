@@ -1,0 +1,28 @@
+// `bot service <name>`: run one service in this process — what `bot dev` starts four of, and what a
+// Kubernetes container runs.
+import { runService, SERVICE_NAMES, type ServiceName } from '@inputbot/runtime/services';
+import { CliError } from '../errors.ts';
+import type { Logger } from '../output/logger.ts';
+import { resolveProjectDir } from '../project-dir.ts';
+
+export interface ServiceCommandOptions {
+  dir: string;
+  port?: number;
+  host?: string;
+  receiverUrl?: string;
+  stateDir?: string;
+}
+
+export async function serviceCommand(name: string, options: ServiceCommandOptions, _logger: Logger): Promise<number> {
+  if (!SERVICE_NAMES.includes(name as ServiceName)) {
+    throw new CliError('UNKNOWN_SERVICE', `unknown service "${name}": choose one of ${SERVICE_NAMES.join(', ')}`);
+  }
+  const root = resolveProjectDir(options.dir);
+  return runService(name as ServiceName, {
+    root,
+    stateDir: options.stateDir,
+    port: options.port,
+    host: options.host,
+    receiverUrl: options.receiverUrl ?? process.env.INPUTBOT_RECEIVER_URL,
+  });
+}

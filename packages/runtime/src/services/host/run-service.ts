@@ -1,0 +1,90 @@
+// The host process of one service (`bot service <name>`): opens the project, broker and store, starts the
+// service, tells its supervisor when it is ready, reloads on request, and shuts down cleanly.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pino } from 'pino';
+import { createSqliteBroker } from '../../broker/sqlite-broker.ts';
+import { loadProject } from '../../project/load-project.ts';
+import { formatLocation, type Problem } from '../../project/problems.ts';
+import { createSqliteStore } from '../../store/sqlite-store.ts';
+import type { RunningService, ServiceOptions } from '../service-context.ts';
+import type { ServiceName } from '../topics.ts';
+import { loadServiceFactory } from './service-registry.ts';
+
+export interface RunServiceOptions extends ServiceOptions {
+  /** The project folder. */
+  root: string;
+  /** Where broker.db, state.db and the model cache live. @default "<root>/.bot" */
+  stateDir?: string;
+}
+
+/** Messages a supervisor may send a service host over IPC. */
+type HostCommand = { type: 'reload' };
+
+/** Runs until SIGTERM/SIGINT or until the supervisor's IPC channel closes. Resolves the exit code. */
+export async function runService(name: ServiceName, options: RunServiceOptions): Promise<number> {
+  const logger = pino({ base: { service: name }, timestamp: pino.stdTimeFunctions.epochTime });
+  const root = path.resolve(options.root);
+  const stateDir = path.resolve(options.stateDir ?? path.join(root, '.bot'));
+  mkdirSync(stateDir, { recursive: true });
+  const needsActions = name === 'executor';
+  const loaded = await loadProject(root, { actions: needsActions });
+  const errors = loaded.problems.filter((p) => p.severity === 'error');
+  if (!loaded.project || errors.length) {
+    for (const problem of errors) logger.error({ code: problem.code, at: formatLocation(problem) }, problem.message);
+    return 1;
+  }
+  const broker = createSqliteBroker({ path: path.join(stateDir, 'broker.db') });
+  const store = createSqliteStore({ path: path.join(stateDir, 'state.db') });
+  const factory = await loadServiceFactory(name);
+  let service: RunningService;
+  try {
+    service = await factory({ project: loaded.project, broker, store, logger, stateDir }, options);
+  } catch (error) {
+    logger.error({ err: error }, `${name} failed to start`);
+    await broker.close();
+    await store.close();
+    return 1;
+  }
+  logger.info({ port: service.port }, `${name} ready${service.port ? ` on http://${options.host ?? '127.0.0.1'}:${service.port}` : ''}`);
+  process.send?.({ type: 'ready', port: service.port });
+
+  let reloading = Promise.resolve();
+  process.on('message', (message: HostCommand) => {
+    if (message?.type !== 'reload' || !service.reload) return;
+    reloading = reloading.then(() => reload(name, root, needsActions, service, logger));
+  });
+
+  const code = await new Promise<number>((resolve) => {
+    process.once('SIGTERM', () => resolve(0));
+    process.once('SIGINT', () => resolve(0));
+    // The supervisor is gone (even kill -9): do not linger as an orphan.
+    process.once('disconnect', () => resolve(0));
+  });
+  await reloading;
+  await service.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing'));
+  await broker.close();
+  await store.close();
+  logger.info(`${name} stopped`);
+  return code;
+}
+
+async function reload(name: ServiceName, root: string, needsActions: boolean, service: RunningService, logger: pino.Logger): Promise<void> {
+  const started = performance.now();
+  const { project, problems } = await loadProject(root, { actions: needsActions });
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!project || errors.length) {
+    // A file with an error keeps the old version serving; the supervisor prints the problems.
+    process.send?.({ type: 'reload-failed', problems: errors satisfies Problem[] });
+    return;
+  }
+  try {
+    await service.reload?.(project);
+    const ms = Math.round(performance.now() - started);
+    logger.info({ ms }, `${name} reloaded in ${ms} ms`);
+    process.send?.({ type: 'reloaded', ms });
+  } catch (error) {
+    logger.error({ err: error }, `${name} reload failed; the previous version keeps serving`);
+    process.send?.({ type: 'reload-failed', problems: [] });
+  }
+}
