@@ -1,7 +1,7 @@
 // @inputbot/runtime: the definitions API a bot project imports.
 export { z } from 'zod';
-export { type EntitySpan, formatAnnotatedExample, parseAnnotatedExample } from './define/annotations.ts';
 export { type Action, type ActionContext, type ActionOptions, type ActionReply, defineAction } from './define/action.ts';
+export { type EntitySpan, formatAnnotatedExample, parseAnnotatedExample } from './define/annotations.ts';
 export { type BotOptions, defineBot, type NluMode, type ResolvedBotConfig } from './define/bot.ts';
 export type { Duration } from './define/duration.ts';
 export type { EntityKind, EntitySpec } from './define/entity-spec.ts';

@@ -42,7 +42,13 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
       root,
       startedAt: new Date().toISOString(),
       gatewayUrl: `http://127.0.0.1:${port}`,
-      services: services.map((s) => ({ name: s.spec.name, pid: s.pid, port: s.spec.name === 'gateway' ? port : undefined, state: s.state, restarts: s.restarts })),
+      services: services.map((s) => ({
+        name: s.spec.name,
+        pid: s.pid,
+        port: s.spec.name === 'gateway' ? port : undefined,
+        state: s.state,
+        restarts: s.restarts,
+      })),
     });
   const reloadWaiters = new Map<string, (ok: boolean) => void>();
   const events: ServiceEvents = {
@@ -76,7 +82,15 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   });
 
   try {
-    await withTimeout(Promise.all(services.map((s) => s.start())), 15_000, () => `not ready after 15 s: ${services.filter((s) => s.state !== 'ready').map((s) => s.spec.name).join(', ')}`);
+    await withTimeout(
+      Promise.all(services.map((s) => s.start())),
+      15_000,
+      () =>
+        `not ready after 15 s: ${services
+          .filter((s) => s.state !== 'ready')
+          .map((s) => s.spec.name)
+          .join(', ')}`,
+    );
   } catch (error) {
     await stopAll();
     throw new CliError('DEV_START_FAILED', (error as Error).message, EXIT.failed);
@@ -85,9 +99,13 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   const ms = Math.round(performance.now() - started);
   logger.info('');
   logger.success(`${color.bold(project.config.name)} is running — ready in ${ms} ms`);
-  logger.info(`  API      http://127.0.0.1:${port}/v1/messages   ${color.dim(`curl -XPOST 'localhost:${port}/v1/messages?wait=2000' -H 'content-type: application/json' -d '{"user":"ana","text":"hello"}'`)}`);
+  logger.info(
+    `  API      http://127.0.0.1:${port}/v1/messages   ${color.dim(`curl -XPOST 'localhost:${port}/v1/messages?wait=2000' -H 'content-type: application/json' -d '{"user":"ana","text":"hello"}'`)}`,
+  );
   logger.info(`  OpenAPI  http://127.0.0.1:${port}/openapi.json`);
-  logger.info(`  ${options.watch ? 'watching intents/, data/, actions/, lib/ and bot.config.ts' : 'not watching files (--no-watch)'} · Ctrl-C stops everything`);
+  logger.info(
+    `  ${options.watch ? 'watching intents/, data/, actions/, lib/ and bot.config.ts' : 'not watching files (--no-watch)'} · Ctrl-C stops everything`,
+  );
   logger.info('');
 
   const watcher = options.watch
@@ -123,7 +141,7 @@ async function reload(
   const results = await Promise.all(
     [...targets].map((target) => {
       const service = services.find((s) => s.spec.name === target);
-      if (!service || service.state !== 'ready') return Promise.resolve(false);
+      if (service?.state !== 'ready') return Promise.resolve(false);
       const done = new Promise<boolean>((resolve) => waiters.set(target, resolve));
       service.send({ type: 'reload' });
       return withTimeout(done, 30_000, () => `${target} did not reload in 30 s`).catch(() => false);
