@@ -83,6 +83,37 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
     .option('--state-dir <dir>', 'where the broker and store files live (default: <project>/.bot)')
     .action(run(async () => (await import('./commands/service.ts')).serviceCommand));
 
+  program
+    .command('status')
+    .description('what bot dev runs: services, pids, ports, queue depths and dead letters')
+    .argument('[dir]', 'the project folder', '.')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/status.ts')).statusCommand));
+
+  program
+    .command('traces')
+    .description('recent traces as text waterfalls, or one trace by id')
+    .argument('[id]', 'a trace id')
+    .option('-C, --dir <dir>', 'the project folder', '.')
+    .option('-f, --follow', 'keep printing new traces')
+    .option('-n, --limit <n>', 'how many recent traces', '20')
+    .action(run(async () => (await import('./commands/traces.ts')).tracesCommand));
+
+  const dlq = program.command('dlq').description('dead letters: messages that exhausted their attempts');
+  dlq
+    .command('list')
+    .description('list dead letters with their last error')
+    .option('-C, --dir <dir>', 'the project folder', '.')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/dlq.ts')).dlqListCommand));
+  dlq
+    .command('replay')
+    .description('put a dead letter (or all of them) back on its queue')
+    .argument('[id]', 'the dead letter id')
+    .option('-C, --dir <dir>', 'the project folder', '.')
+    .option('--all', 'replay every dead letter')
+    .action(run(async () => (await import('./commands/dlq.ts')).dlqReplayCommand));
+
   return program;
 }
 

@@ -1,0 +1,54 @@
+// `bot traces [id]`: recent traces, or one trace as a text waterfall of its spans; --follow keeps listing.
+import type { Span } from '@inputbot/runtime/contracts';
+import { withStore } from '../dev/state-files.ts';
+import { EXIT } from '../errors.ts';
+import type { Logger } from '../output/logger.ts';
+import { color } from '../output/theme.ts';
+import { resolveProjectDir } from '../project-dir.ts';
+
+const BAR = 40;
+
+export async function tracesCommand(id: string | undefined, options: { dir: string; follow?: boolean; limit: string }, logger: Logger): Promise<number> {
+  const root = resolveProjectDir(options.dir);
+  const limit = Number(options.limit) || 20;
+  if (id) {
+    const spans = await withStore(root, (store) => store.listSpans(id));
+    logger.info(spans.length ? renderWaterfall(spans) : `no spans for trace ${id}`);
+    return spans.length ? EXIT.ok : EXIT.failed;
+  }
+  const seen = new Set<string>();
+  do {
+    const traces = await withStore(root, (store) => store.listRecentTraces(limit));
+    for (const trace of traces.reverse()) {
+      if (seen.has(trace.traceId)) continue;
+      seen.add(trace.traceId);
+      const spans = await withStore(root, (store) => store.listSpans(trace.traceId));
+      logger.info(renderWaterfall(spans));
+    }
+    if (options.follow) await new Promise((r) => setTimeout(r, 500));
+  } while (options.follow);
+  return EXIT.ok;
+}
+
+/** One line per span: service, name, a bar placed on the trace's timeline, duration and key attributes. */
+export function renderWaterfall(spans: Span[]): string {
+  const sorted = [...spans].sort((a, b) => a.startMs - b.startMs);
+  const first = sorted[0];
+  if (!first) return '';
+  const start = first.startMs;
+  const end = Math.max(...sorted.map((s) => s.endMs));
+  const total = Math.max(1, end - start);
+  const lines = [color.bold(`trace ${first.traceId}`) + color.dim(` conversation ${first.conversationId} · ${end - start} ms`)];
+  for (const span of sorted) {
+    const offset = Math.round(((span.startMs - start) / total) * BAR);
+    const width = Math.max(1, Math.round(((span.endMs - span.startMs) / total) * BAR));
+    const attrs = Object.entries(span.attributes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    lines.push(
+      `  ${span.service.padEnd(9)} ${span.name.padEnd(28).slice(0, 28)} ${' '.repeat(offset)}${'█'.repeat(Math.min(width, BAR - offset || 1))}`.padEnd(85) +
+        ` ${span.endMs - span.startMs} ms ${color.dim(attrs)}`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,88 @@
+// `bot dev` end to end: four real service processes over the SQLite broker, a real HTTP request, hot
+// reload of an action, a broken file that keeps the old version serving, and a clean Ctrl-C.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../src/dev/free-port.ts';
+import { BOT_BIN, runBot } from './helpers/cli.ts';
+
+interface DevRun {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startDev(root: string, port: number): DevRun {
+  const child = spawn(process.execPath, [BOT_BIN, 'dev', '--port', String(port)], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function send(port: number, text: string, conversationId?: string) {
+  const response = await fetch(`http://127.0.0.1:${port}/v1/messages?wait=5000`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'ana', text, conversationId }),
+  });
+  return { status: response.status, body: (await response.json()) as { reply?: string; status?: string; intent?: string } };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const running: DevRun[] = [];
+afterAll(() => {
+  for (const run of running) run.child.kill('SIGKILL');
+});
+
+describe('bot dev', () => {
+  it('serves the ops bot, reloads an edited action, survives a broken one, and stops on Ctrl-C', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'inputbot-dev-'));
+    const root = path.join(parent, 'ops');
+    expect((await runBot(['init', root, '--yes', '--template', 'ops'])).exitCode).toBe(0);
+    const port = await findFreePort();
+    const dev = startDev(root, port);
+    running.push(dev);
+    await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toContain('is running');
+
+    const first = await send(port, 'move Apollo to done');
+    expect(first.status).toBe(200);
+    expect(first.body.intent).toBe('update_status');
+    expect(first.body.reply).toMatch(/^Moved Apollo from .+ to done\.$/);
+
+    const state = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as { services: { name: string; pid: number }[] };
+    expect(state.services.map((s) => s.name).sort()).toEqual(['executor', 'gateway', 'nlp', 'receiver']);
+    const pids = state.services.map((s) => s.pid);
+    expect(pids.every(isAlive)).toBe(true);
+
+    const actionFile = path.join(root, 'actions/update-status.ts');
+    const source = await readFile(actionFile, 'utf8');
+    await writeFile(actionFile, source.replace('return `Moved ${row.name}', 'return `Shifted ${row.name}'));
+    await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toMatch(/reloaded executor/);
+    const second = await send(port, 'move Gemini to blocked');
+    expect(second.body.reply).toMatch(/^Shifted Gemini from .+ to blocked\.$/);
+
+    await writeFile(actionFile, `${source.slice(0, 200)} this is not typescript (`);
+    await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toMatch(/actions\/update-status\.ts:\d+:\d+ MODULE_SYNTAX/);
+    expect(dev.output()).toContain('the previous version keeps serving');
+    const third = await send(port, 'move Hubble to in progress');
+    expect(third.body.reply).toMatch(/^Shifted Hubble from .+ to in progress\.$/);
+
+    const stopping = Date.now();
+    dev.child.kill('SIGINT');
+    expect(await dev.exited).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(5000);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+});
