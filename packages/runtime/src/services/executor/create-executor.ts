@@ -1,0 +1,48 @@
+// createExecutor: the executor service — consumes `intents`, runs each intent's action, publishes ActionResults.
+import type { Project } from '../../project/types.ts';
+import type { RunningService, ServiceContext, ServiceOptions } from '../service-context.ts';
+import { GROUPS, TOPICS } from '../topics.ts';
+import { type ActionRegistry, createActionRegistry } from './action-registry.ts';
+import type { ActionPolicyOptions } from './action-runner.ts';
+import { createDrainGate } from './drain-gate.ts';
+import { handleIntent } from './handle-intent.ts';
+
+/** The executor's options: the service options plus how actions are retried and broken. */
+export interface ExecutorOptions extends ServiceOptions, ActionPolicyOptions {}
+
+const LEASE_MS = 30_000;
+
+/**
+ * Starts the executor: consumes `intents` in group `executor` and runs each intent's action with its timeout,
+ * retries and circuit breaker, exactly once per input; `reload` drains running actions, then swaps the actions.
+ */
+export async function createExecutor(context: ServiceContext, options: ExecutorOptions = {}): Promise<RunningService> {
+  const { broker, store, logger } = context;
+  let registry: ActionRegistry = createActionRegistry(context.project, options);
+  const gate = createDrainGate();
+
+  const subscription = await broker.consume(
+    TOPICS.intents,
+    GROUPS.executor,
+    (delivery) => gate.run(() => handleIntent(delivery, { broker, store, logger, registry: () => registry, leaseMs: LEASE_MS })),
+    {
+      leaseMs: LEASE_MS,
+      // Enough redeliveries to outlast a crashed consumer's claim on an action (ACTION_IN_PROGRESS).
+      maxAttempts: 10,
+      backoff: { initialMs: 1_000, maxMs: 30_000 },
+      onError: (error, delivery) => logger.warn({ err: error, messageId: delivery.id, attempt: delivery.attempt }, 'intent failed'),
+    },
+  );
+
+  return {
+    async reload(project: Project) {
+      const next = createActionRegistry(project, options);
+      await gate.exclusive(() => {
+        registry = next;
+      });
+    },
+    async close() {
+      await subscription.close();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// handleIntent: one IntentRecognized from `intents` -> its action run once (idempotency ledger) -> an ActionResult on `results`.
+import type { Logger } from 'pino';
+import type { Broker, Delivery } from '../../broker/types.ts';
+import { type ActionResult, ActionResultSchema } from '../../contracts/action-result.ts';
+import { decode, encode } from '../../contracts/codec.ts';
+import { CONTRACT_VERSION } from '../../contracts/envelope.ts';
+import { toErrorData } from '../../contracts/error-data.ts';
+import { newSpanId } from '../../contracts/ids.ts';
+import { type IntentRecognized, IntentRecognizedSchema } from '../../contracts/intent-recognized.ts';
+import type { MessageUpdate, Store } from '../../store/types.ts';
+import { TOPICS } from '../topics.ts';
+import { ExecutorError } from './action-errors.ts';
+import type { ActionRegistry } from './action-registry.ts';
+import type { RunOutcome } from './action-runner.ts';
+import { checkEntities } from './check-entities.ts';
+import { failureReply, noActionReply, unavailableReply } from './executor-replies.ts';
+
+/** A claim outlives the action's whole budget by this much before another consumer may presume it dead. */
+const CLAIM_MARGIN_MS = 60_000;
+
+export interface IntentHandlerDeps {
+  broker: Broker;
+  store: Store;
+  logger: Logger;
+  /** The registry in service right now (it changes on reload). */
+  registry: () => ActionRegistry;
+  /** The consumer's lease; a longer action budget extends it. */
+  leaseMs: number;
+}
+
+/**
+ * Runs the action for one intent. The ledger key `action:<inputId>` makes the side effect happen once: a duplicate
+ * of a finished message republishes its stored result; one still running elsewhere is retried later.
+ */
+export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps): Promise<void> {
+  const decoded = decode(IntentRecognizedSchema, delivery.payload);
+  if (!decoded.ok) throw decoded.error;
+  const message = decoded.value;
+  const key = `action:${message.inputId}`;
+  const registry = deps.registry();
+  const runner = registry.runner(message.intent);
+  const budgetMs = runner?.budgetMs ?? 0;
+  const claim = await deps.store.claim(key, { staleAfterMs: budgetMs + CLAIM_MARGIN_MS });
+  if (claim.status === 'duplicate') {
+    if (claim.state === 'in-progress') throw new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} is running in another consumer`);
+    const stored = decode(ActionResultSchema, claim.result);
+    if (!stored.ok) throw stored.error;
+    await deps.broker.publish(TOPICS.results, { payload: stored.value, orderingKey: message.conversationId });
+    await deps.store.putMessage(finalStatus(message, stored.value));
+    return;
+  }
+
+  const startMs = Date.now();
+  let result: ActionResult;
+  try {
+    await deps.store.putMessage({ ...identity(message), status: 'executing', intent: message.intent });
+    if (budgetMs > deps.leaseMs) await delivery.extendLease(budgetMs + CLAIM_MARGIN_MS);
+    const outcome = await execute(message, registry, delivery.signal);
+    // Stopped mid-action by a shutdown: not the action's fault; the message goes back to the queue.
+    if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
+    result = toResult(message, outcome);
+    // Recorded before it is published: a crash after this point republishes, never reruns.
+    await deps.store.complete(key, result);
+  } catch (error) {
+    await deps.store.release(key).catch(() => {});
+    throw error;
+  }
+  await deps.broker.publish(TOPICS.results, { payload: result, orderingKey: message.conversationId });
+  await deps.store.putMessage(finalStatus(message, result));
+  const outcome = result.status === 'ok' ? 'ok' : result.error.code === 'ACTION_UNAVAILABLE' ? 'unavailable' : 'failed';
+  await deps.store.appendSpans([
+    {
+      v: CONTRACT_VERSION,
+      traceId: message.traceId,
+      conversationId: message.conversationId,
+      tenant: message.tenant,
+      type: 'span',
+      spanId: newSpanId(),
+      service: 'executor',
+      name: `action ${message.intent}`,
+      startMs,
+      endMs: Math.max(startMs, Date.now()),
+      attributes: {
+        intent: message.intent,
+        attempts: result.attempts,
+        outcome,
+        ...(result.status === 'failed' ? { 'error.code': result.error.code, 'error.message': result.error.message.slice(0, 10_000) } : {}),
+      },
+    },
+  ]);
+  if (result.status === 'failed')
+    deps.logger.warn({ inputId: message.inputId, traceId: message.traceId, error: result.error }, `action ${message.intent} failed`);
+}
+
+async function execute(message: IntentRecognized, registry: ActionRegistry, signal: AbortSignal): Promise<RunOutcome> {
+  const runner = registry.runner(message.intent);
+  if (!runner) return { ok: true, reply: noActionReply(message), attempts: 1 };
+  let entities: Record<string, unknown>;
+  try {
+    entities = checkEntities(registry.schema(message.intent), message.entities);
+  } catch (error) {
+    return { ok: false, error: toErrorData(error), attempts: 1, unavailable: false };
+  }
+  const context = {
+    user: message.user,
+    text: message.text,
+    conversationId: message.conversationId,
+    traceId: message.traceId,
+    tenant: message.tenant,
+    idempotencyKey: message.idempotencyKey,
+  };
+  return runner.run(entities, context, signal);
+}
+
+function toResult(message: IntentRecognized, outcome: RunOutcome): ActionResult {
+  const base = {
+    v: CONTRACT_VERSION as typeof CONTRACT_VERSION,
+    traceId: message.traceId,
+    conversationId: message.conversationId,
+    tenant: message.tenant,
+    type: 'action.result' as const,
+    inputId: message.inputId,
+    intent: message.intent,
+    attempts: outcome.attempts,
+  };
+  const encoded = outcome.ok
+    ? encode(ActionResultSchema, { ...base, status: 'ok', reply: outcome.reply, ...(outcome.data ? { data: outcome.data } : {}) })
+    : encode(ActionResultSchema, {
+        ...base,
+        status: 'failed',
+        reply: outcome.unavailable ? unavailableReply(message.intent) : failureReply(message.intent),
+        error: outcome.error,
+      });
+  if (encoded.ok) return encoded.value;
+  // A reply too long for the contract is the action's failure, not the message's.
+  const error = new ExecutorError('ACTION_FAILED', `the action's reply does not fit the ActionResult contract: ${encoded.error.message}`, true).toData();
+  const fallback = encode(ActionResultSchema, { ...base, status: 'failed', reply: failureReply(message.intent), error });
+  if (!fallback.ok) throw fallback.error;
+  return fallback.value;
+}
+
+function finalStatus(message: IntentRecognized, result: ActionResult): MessageUpdate {
+  return {
+    ...identity(message),
+    status: result.status === 'ok' ? 'completed' : 'failed',
+    intent: message.intent,
+    reply: result.reply,
+    ...(result.data ? { data: result.data } : {}),
+    ...(result.status === 'failed' ? { error: result.error } : {}),
+  };
+}
+
+function identity(message: IntentRecognized) {
+  return { id: message.inputId, conversationId: message.conversationId, traceId: message.traceId, tenant: message.tenant };
+}

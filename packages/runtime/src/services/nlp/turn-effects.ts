@@ -1,0 +1,103 @@
+// A decided turn as data: the context change, the message to publish, the status and the span — stored in the
+// idempotency ledger so a redelivered input replays the same effects instead of deciding again.
+
+import type { Broker } from '../../broker/types.ts';
+import { ActionResultSchema } from '../../contracts/action-result.ts';
+import { ClarificationSchema } from '../../contracts/clarification.ts';
+import { encode } from '../../contracts/codec.ts';
+import { CONTRACT_VERSION } from '../../contracts/envelope.ts';
+import { newSpanId } from '../../contracts/ids.ts';
+import type { InputReceived } from '../../contracts/input-received.ts';
+import { IntentRecognizedSchema } from '../../contracts/intent-recognized.ts';
+import type { Span } from '../../contracts/span.ts';
+import type { ConversationContext, MessageUpdate, Store } from '../../store/types.ts';
+import { TOPICS } from '../topics.ts';
+import type { TurnDecision } from './decide-turn.ts';
+
+/** How long a question waits for its answer. */
+export const CONTEXT_TTL_MS = 10 * 60_000;
+
+export interface TurnEffects {
+  context: { set: ConversationContext } | { delete: true };
+  topic: (typeof TOPICS)['intents' | 'results'];
+  /** Already validated against its contract. */
+  payload: unknown;
+  status: MessageUpdate;
+  span: Span;
+}
+
+/** Builds the effects of `decision` for `input`; throws the ContractError if a message would not validate. */
+export function buildTurnEffects(input: InputReceived, decision: TurnDecision, startMs: number): TurnEffects {
+  const envelope = { v: CONTRACT_VERSION, traceId: input.traceId, conversationId: input.conversationId, tenant: input.tenant } as const;
+  const record = { id: input.id, conversationId: input.conversationId, traceId: input.traceId, tenant: input.tenant };
+  const base = { ...envelope, inputId: input.id, intent: decision.intent };
+  let effects: Omit<TurnEffects, 'span'>;
+  if (decision.kind === 'intent') {
+    const payload = check(
+      encode(IntentRecognizedSchema, {
+        ...base,
+        type: 'intent.recognized',
+        user: input.user,
+        channel: input.channel,
+        text: input.text,
+        confidence: decision.confidence,
+        entities: decision.entities,
+        ranking: decision.ranking.slice(0, 20),
+        path: 'local',
+        ...(decision.confirmed ? { confirmed: true } : {}),
+        idempotencyKey: input.id,
+      }),
+    );
+    effects = { context: { delete: true }, topic: TOPICS.intents, payload, status: { ...record, status: 'recognized', intent: decision.intent } };
+  } else if (decision.kind === 'ask') {
+    const payload = check(encode(ClarificationSchema, { ...base, type: 'clarification', ask: decision.ask, text: decision.text, entities: decision.entities }));
+    const context: ConversationContext = { pendingIntent: decision.intent, entities: decision.entities, awaiting: decision.ask, inputId: input.id };
+    effects = {
+      context: { set: context },
+      topic: TOPICS.results,
+      payload,
+      status: { ...record, status: 'clarifying', intent: decision.intent, reply: decision.text },
+    };
+  } else {
+    const payload = check(encode(ActionResultSchema, { ...base, type: 'action.result', status: 'ok', reply: decision.reply, attempts: 1 }));
+    effects = {
+      context: { delete: true },
+      topic: TOPICS.results,
+      payload,
+      status: { ...record, status: 'completed', intent: decision.intent, reply: decision.reply },
+    };
+  }
+  const span: Span = {
+    ...envelope,
+    type: 'span',
+    spanId: newSpanId(),
+    service: 'nlp',
+    name: 'recognize',
+    startMs,
+    endMs: Math.max(startMs, Date.now()),
+    attributes: {
+      intent: decision.intent,
+      confidence: decision.confidence,
+      path: 'local',
+      entities: decision.kind === 'reply' ? 0 : Object.keys(decision.entities).length,
+      rejected: decision.rejected,
+      outcome: decision.kind === 'intent' ? 'recognized' : decision.kind === 'ask' ? `ask-${decision.ask.kind}` : decision.outcome,
+    },
+  };
+  return { ...effects, span };
+}
+
+/** Applies the effects; safe to repeat (a replay after a crash sets the same context and republishes the same message). */
+export async function applyTurnEffects(effects: TurnEffects, broker: Broker, store: Store, options: { replay: boolean }): Promise<void> {
+  const { conversationId } = effects.status;
+  if ('set' in effects.context) await store.setContext(conversationId, effects.context.set, CONTEXT_TTL_MS);
+  else await store.deleteContext(conversationId);
+  await broker.publish(effects.topic, { payload: effects.payload, orderingKey: conversationId });
+  await store.putMessage(effects.status);
+  if (!options.replay) await store.appendSpans([effects.span]);
+}
+
+function check<T>(result: { ok: true; value: T } | { ok: false; error: Error }): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
