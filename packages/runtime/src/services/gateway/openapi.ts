@@ -1,0 +1,126 @@
+// Builds the gateway's OpenAPI 3.1 document from the same zod schemas that validate its requests.
+import { z } from 'zod';
+import { ErrorBodySchema } from '../http/errors.ts';
+import {
+  AcceptedSchema,
+  ConversationParamsSchema,
+  HealthSchema,
+  MessageIdParamsSchema,
+  MessageRecordSchema,
+  MessageReplySchema,
+  PostMessageBodySchema,
+  PostMessageQuerySchema,
+  ReadySchema,
+  StreamEventSchemas,
+} from './api-schemas.ts';
+
+type Io = 'input' | 'output';
+
+/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of a zod schema, without the `$schema` key that OpenAPI does not want inline. */
+function jsonSchema(schema: z.ZodType, io: Io): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
+const error = (description: string) => ({ description, ...json('Error') });
+
+function parameters(where: 'path' | 'query', schema: z.ZodObject): unknown[] {
+  const shape = jsonSchema(schema, 'input') as { properties: Record<string, { description?: string }>; required?: string[] };
+  return Object.entries(shape.properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (shape.required?.includes(name) ?? false),
+    ...(property.description && { description: property.description }),
+    schema: property,
+  }));
+}
+
+/** The OpenAPI 3.1 document of the gateway's API. */
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const clientErrors = {
+    '400': error('The body or a parameter is invalid (INVALID_JSON, INVALID_UTF8, INVALID_REQUEST naming the field, NESTING_TOO_DEEP).'),
+    '413': error('BODY_TOO_LARGE'),
+    '415': error('UNSUPPORTED_MEDIA_TYPE: only application/json (UTF-8) is accepted.'),
+  };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'inputbot gateway', version, description: 'Send messages to the bot and receive its replies.' },
+    paths: {
+      '/v1/messages': {
+        post: {
+          operationId: 'postMessage',
+          summary: 'Send a message to the bot',
+          parameters: parameters('query', PostMessageQuerySchema),
+          requestBody: { required: true, ...json('PostMessage') },
+          responses: {
+            '200': { description: 'The reply (with ?wait, when it came in time).', ...json('MessageReply') },
+            '202': {
+              description: 'Accepted (the ids); with ?wait, the reply did not come in time (a MessageReply with status "pending").',
+              content: { 'application/json': { schema: { oneOf: [ref('Accepted'), ref('MessageReply')] } } },
+            },
+            ...clientErrors,
+            '409': error('IDEMPOTENCY_KEY_IN_USE: a request with the same key is still being processed.'),
+            '503': error('RECEIVER_UNAVAILABLE: the bot is not accepting messages right now.'),
+          },
+        },
+      },
+      '/v1/messages/{id}': {
+        get: {
+          operationId: 'getMessage',
+          summary: "A message's status and reply",
+          parameters: parameters('path', MessageIdParamsSchema),
+          responses: {
+            '200': { description: 'The message.', ...json('MessageRecord') },
+            '400': error('INVALID_REQUEST: the id is not a message id.'),
+            '404': error('MESSAGE_NOT_FOUND'),
+          },
+        },
+      },
+      '/v1/conversations/{id}/events': {
+        get: {
+          operationId: 'streamConversation',
+          summary: "A conversation's events as server-sent events: recognized, clarification, reply",
+          parameters: parameters('path', ConversationParamsSchema),
+          responses: {
+            '200': {
+              description: 'A text/event-stream; each event\'s data is the JSON of the schema named after it; ": heartbeat" comments keep it open.',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            '400': error('INVALID_REQUEST: the conversation id is invalid.'),
+          },
+        },
+      },
+      '/healthz': { get: { operationId: 'health', summary: 'The process is up', responses: { '200': { description: 'Up.', ...json('Health') } } } },
+      '/readyz': {
+        get: {
+          operationId: 'ready',
+          summary: 'The receiver is reachable and the broker subscribed',
+          responses: { '200': { description: 'Ready.', ...json('Ready') }, '503': error('NOT_READY, with the failing checks in details.') },
+        },
+      },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          summary: 'Prometheus metrics',
+          responses: { '200': { description: 'Prometheus text format.', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        PostMessage: jsonSchema(PostMessageBodySchema, 'input'),
+        Accepted: jsonSchema(AcceptedSchema, 'output'),
+        MessageReply: jsonSchema(MessageReplySchema, 'output'),
+        MessageRecord: jsonSchema(MessageRecordSchema, 'output'),
+        RecognizedEvent: jsonSchema(StreamEventSchemas.recognized, 'output'),
+        ClarificationEvent: jsonSchema(StreamEventSchemas.clarification, 'output'),
+        ReplyEvent: jsonSchema(StreamEventSchemas.reply, 'output'),
+        Health: jsonSchema(HealthSchema, 'output'),
+        Ready: jsonSchema(ReadySchema, 'output'),
+        Error: jsonSchema(ErrorBodySchema, 'output'),
+      },
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The gateway's HTTP client for the receiver: keep-alive connections reused across requests, errors mapped to ours.
+import http from 'node:http';
+import { HTTP_ERRORS, HttpError, type HttpErrorCode } from '../http/errors.ts';
+
+/** What the receiver answers for an accepted input. */
+export interface ReceiverAccepted {
+  id: string;
+  traceId: string;
+  conversationId: string;
+  duplicate: boolean;
+}
+
+export interface ReceiverClient {
+  /** POSTs the input to the receiver; throws an HttpError (the receiver's 4xx, or RECEIVER_UNAVAILABLE/RECEIVER_FAILED). */
+  forward(input: Record<string, unknown>, traceparent: string): Promise<ReceiverAccepted>;
+  /** True when the receiver's /healthz answers 200 within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): void;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** A client for the receiver at `baseUrl` (e.g. `http://127.0.0.1:4001`). */
+export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): ReceiverClient {
+  const url = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 128, scheduling: 'lifo' });
+  const unavailable = (cause: string) =>
+    new HttpError('RECEIVER_UNAVAILABLE', 'the bot is not accepting messages right now (its receiver is unreachable); retry in a few seconds', { cause });
+
+  function request(method: 'GET' | 'POST', path: string, payload: string | undefined, headers: Record<string, string>, timeout: number): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          agent,
+          hostname: url.hostname,
+          port: url.port,
+          path,
+          method,
+          headers: payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) },
+          timeout,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            } catch {
+              resolve({ status: res.statusCode ?? 0, body: undefined });
+            }
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', (error: NodeJS.ErrnoException) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
+      req.end(payload);
+    });
+  }
+
+  async function send(payload: string, traceparent: string): Promise<Answer> {
+    const headers = { 'content-type': 'application/json', traceparent };
+    try {
+      return await request('POST', '/v1/inputs', payload, headers, timeoutMs);
+    } catch (error) {
+      // A kept-alive socket the receiver closed while idle fails before the request reached it: one retry on a fresh socket.
+      const { code, reusedSocket } = error as { code?: string; reusedSocket?: boolean };
+      if (reusedSocket && code === 'ECONNRESET') return request('POST', '/v1/inputs', payload, headers, timeoutMs);
+      throw error;
+    }
+  }
+
+  return {
+    async forward(input, traceparent) {
+      let answer: Answer;
+      try {
+        answer = await send(JSON.stringify(input), traceparent);
+      } catch (error) {
+        throw unavailable((error as { code?: string }).code ?? 'unknown');
+      }
+      if (answer.status === 202) return answer.body as ReceiverAccepted;
+      const error = (answer.body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      const code = error?.code as HttpErrorCode | undefined;
+      // The receiver's own client errors (bad input, a key in use) are the caller's to fix: pass them through.
+      if (answer.status < 500 && code && HTTP_ERRORS[code] === answer.status) throw new HttpError(code, error?.message ?? code, error?.details);
+      if (answer.status === 503) throw unavailable(code ?? 'HTTP 503');
+      throw new HttpError('RECEIVER_FAILED', 'the bot could not take the message (its receiver failed); retry, and report it if it persists', {
+        status: answer.status,
+        ...(code && { code }),
+      });
+    },
+    async ping(timeout = 1_000) {
+      try {
+        return (await request('GET', '/healthz', undefined, {}, timeout)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
