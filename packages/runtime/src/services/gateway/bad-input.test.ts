@@ -30,6 +30,7 @@ describe('gateway: bad input', () => {
     ['a body over 64 KiB', { body: { user: 'u', text: 'x'.repeat(70_000) } }, 413, 'BODY_TOO_LARGE'],
     ['text/plain', { raw: 'hello', contentType: 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['form data', { raw: 'user=u&text=t', contentType: 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['malformed JSON labelled as a form', { raw: '{"user": "u", ', contentType: 'application/x-www-form-urlencoded' }, 400, 'INVALID_JSON'],
     ['JSON in latin1', { raw: '{"user":"u","text":"t"}', contentType: 'application/json; charset=latin1' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ] as const)('POST /v1/messages with %s -> %i %s', async (_name, init, status, code) => {
     const res = await send(messages(), init);

@@ -23,6 +23,12 @@ describe('gateway + receiver', () => {
     });
   });
 
+  it('takes JSON labelled as a form, as `curl -d` sends it', async () => {
+    const res = await send(`${stack.url}/v1/messages?wait=5000`, { raw: '{"user":"ana","text":"hi there"}', contentType: 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', reply: 'echo: hi there' });
+  });
+
   it('answers a clarification to ?wait with the question', async () => {
     const res = await send(`${stack.url}/v1/messages?wait=5000`, { body: { user: 'u1', text: 'please clarify', conversationId: 'conv-c' } });
     expect(res.status).toBe(200);

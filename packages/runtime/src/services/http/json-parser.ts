@@ -5,12 +5,22 @@ import { HttpError } from './errors.ts';
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
-/** Replaces Fastify's parsers so only `application/json` (UTF-8) is accepted; anything else is a 415. */
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * Replaces Fastify's parsers so only JSON (UTF-8) is accepted; anything else is a 415. `curl -d` labels
+ * its body as a form by default, so a form-labelled body that is JSON is taken as JSON: the one-line curl
+ * users try first works, and a real form body still gets a 415 saying what to send.
+ */
 export function registerJsonParser(app: FastifyInstance): void {
   // Fastify's own parser, used only after the bytes are known to be UTF-8: it already refuses `__proto__` keys.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done) => {
+  app.addContentTypeParser([FORM, 'application/json'], { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done) => {
+    if ((request.headers['content-type'] ?? '').toLowerCase().startsWith(FORM) && !/^\s*[{[]/.test(body.toString('utf8', 0, 64))) {
+      done(new HttpError('UNSUPPORTED_MEDIA_TYPE', 'form data is not supported; send a JSON object with "Content-Type: application/json"'), undefined);
+      return;
+    }
     const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
     if (charset && charset !== 'utf-8' && charset !== 'utf8') {
       done(new HttpError('UNSUPPORTED_MEDIA_TYPE', `charset ${charset} is not supported; send the JSON body as UTF-8`), undefined);
