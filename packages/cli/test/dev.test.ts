@@ -68,7 +68,8 @@ describe('bot dev', () => {
 
     const actionFile = path.join(root, 'actions/update-status.ts');
     const source = await readFile(actionFile, 'utf8');
-    await writeFile(actionFile, source.replace('return `Moved ${row.name}', 'return `Shifted ${row.name}'));
+    // The action's reply starts with "Moved"; the edited one says "Shifted".
+    await writeFile(actionFile, source.replace('return `Moved', 'return `Shifted'));
     await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toMatch(/reloaded executor/);
     const second = await send(port, 'move Gemini to blocked');
     expect(second.body.reply).toMatch(/^Shifted Gemini from .+ to blocked\.$/);
