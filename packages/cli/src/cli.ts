@@ -61,6 +61,7 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
     .option('--min-accuracy <fraction>', 'fail (exit 1) below this intent accuracy, e.g. 0.9 or 90%', parseFraction)
     .option('--min-entity-f1 <fraction>', 'fail (exit 1) below this entity F1', parseFraction)
     .option('--cross-validate <k>', 'k-fold cross-validation over the training data instead of fixtures', parseFolds)
+    .option('--e2e', 'run the whole bot on a temporary state folder and send every fixture through its gateway (checks replies too)')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .action(run(async () => (await import('./commands/test.ts')).testCommand));
 

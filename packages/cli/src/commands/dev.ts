@@ -1,25 +1,23 @@
 // `bot dev`: the bot's four services as child processes over the project's broker, with hot reload.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadProject } from '@inputbot/runtime/project';
 import { removeDevState, writeDevState } from '../dev/dev-state.ts';
-import { findFreePort, isPortFree } from '../dev/free-port.ts';
+import { isPortFree } from '../dev/free-port.ts';
 import { formatServiceLine } from '../dev/log-lines.ts';
+import { type Runtime, startRuntime } from '../dev/start-runtime.ts';
 import { type ReloadTarget, watchProject } from '../dev/watch-project.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { Logger } from '../output/logger.ts';
 import { color } from '../output/theme.ts';
 import { resolveProjectDir } from '../project-dir.ts';
-import { type ServiceEvents, ServiceProcess, type ServiceSpec } from '../supervisor/service-process.ts';
+import type { ServiceEvents, ServiceProcess } from '../supervisor/service-process.ts';
 import { formatProblem } from './check.ts';
 
 export interface DevOptions {
   port?: number;
   watch: boolean;
 }
-
-const BOT_BIN = fileURLToPath(new URL('../../bin/bot.js', import.meta.url));
 
 export async function devCommand(dir: string, options: DevOptions, logger: Logger): Promise<number> {
   const started = performance.now();
@@ -35,7 +33,7 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   mkdirSync(path.join(root, '.bot'), { recursive: true });
   const log = (line: string) => logger.info(formatServiceLine('dev', line));
 
-  const services: ServiceProcess[] = [];
+  let services: ServiceProcess[] = [];
   const saveState = () =>
     writeDevState(root, {
       pid: process.pid,
@@ -64,37 +62,22 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
       if (message.type === 'reloaded' || message.type === 'reload-failed') reloadWaiters.get(service)?.(message.type === 'reloaded');
     },
   };
-  const spec = (name: string, args: string[] = []): ServiceSpec => ({ name, file: BOT_BIN, args: ['service', name, '--dir', root, ...args], cwd: root });
-  const receiverPort = await findFreePort();
-  services.push(
-    new ServiceProcess(spec('receiver', ['--port', String(receiverPort)]), events),
-    new ServiceProcess(spec('nlp'), events),
-    new ServiceProcess(spec('executor'), events),
-    new ServiceProcess(spec('gateway', ['--port', String(port), '--receiver-url', `http://127.0.0.1:${receiverPort}`]), events),
-  );
-  const stopAll = async () => {
-    await Promise.all(services.map((s) => s.stop(4000)));
-    removeDevState(root);
-  };
   const interrupted = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-
+  let runtime: Runtime;
   try {
-    await withTimeout(
-      Promise.all(services.map((s) => s.start())),
-      15_000,
-      () =>
-        `not ready after 15 s: ${services
-          .filter((s) => s.state !== 'ready')
-          .map((s) => s.spec.name)
-          .join(', ')}`,
-    );
+    runtime = await startRuntime({ root, port, events });
   } catch (error) {
-    await stopAll();
+    removeDevState(root);
     throw new CliError('DEV_START_FAILED', (error as Error).message, EXIT.failed);
   }
+  services = runtime.services;
+  const stopAll = async () => {
+    await runtime.stop(4000);
+    removeDevState(root);
+  };
   saveState();
   const ms = Math.round(performance.now() - started);
   logger.info('');

@@ -10,6 +10,7 @@ import { resolveProjectDir } from '../project-dir.ts';
 import { renderJunit } from '../reporters/junit-report.ts';
 import { renderTextReport } from '../reporters/text-report.ts';
 import { formatProblem } from './check.ts';
+import { runE2eTest } from './test-e2e.ts';
 
 export interface TestOptions {
   fixtures?: string;
@@ -18,13 +19,16 @@ export interface TestOptions {
   minAccuracy?: number;
   minEntityF1?: number;
   crossValidate?: number;
+  e2e?: boolean;
   progress: boolean;
 }
 
 export async function testCommand(dir: string, options: TestOptions, logger: Logger): Promise<number> {
   const root = resolveProjectDir(dir);
   const fixtureFiles = options.fixtures ? [path.resolve(options.fixtures)] : undefined;
-  const { project, problems } = await loadProject(root, { actions: false, fixtureFiles });
+  if (options.e2e && options.crossValidate)
+    throw new CliError('USAGE', '--e2e and --cross-validate cannot be combined: --e2e sends fixtures to the running bot');
+  const { project, problems } = await loadProject(root, { actions: Boolean(options.e2e), fixtureFiles });
   const errors = problems.filter((p) => p.severity === 'error');
   if (!project || errors.length) {
     for (const problem of errors) logger.error(formatProblem(problem));
@@ -47,13 +51,16 @@ export async function testCommand(dir: string, options: TestOptions, logger: Log
   };
   const progress = createProgress(options.progress);
   const outcomes: CaseOutcome[] = [];
-  const report = await runNluTest(project, {
-    cacheDir: options.crossValidate ? undefined : path.join(root, '.bot', 'nlu'),
-    crossValidate: options.crossValidate,
-    thresholds,
-    onCase: options.junit ? (outcome) => outcomes.push(outcome) : undefined,
-    onProgress: (phase, done, total) => progress.update(phase, done, total),
-  }).finally(() => progress.done());
+  const onCase = options.junit ? (outcome: CaseOutcome) => outcomes.push(outcome) : undefined;
+  const report = options.e2e
+    ? await runE2eTest(project, { thresholds, progress, onCase })
+    : await runNluTest(project, {
+        cacheDir: options.crossValidate ? undefined : path.join(root, '.bot', 'nlu'),
+        crossValidate: options.crossValidate,
+        thresholds,
+        onCase,
+        onProgress: (phase, done, total) => progress.update(phase, done, total),
+      }).finally(() => progress.done());
 
   if (options.junit) {
     const file = path.resolve(options.junit);
@@ -63,7 +70,8 @@ export async function testCommand(dir: string, options: TestOptions, logger: Log
   if (options.json) logger.info(JSON.stringify(report, null, 2));
   else {
     const mode = options.crossValidate ? `${options.crossValidate}-fold cross-validated local` : 'local';
-    logger.info(renderTextReport(report, { name: project.config.name, mode }));
+    const setup = options.e2e ? `end to end through the gateway, runtime ready in ${(report.training.ms / 1000).toFixed(1)} s` : undefined;
+    logger.info(renderTextReport(report, { name: project.config.name, mode, setup }));
     if (options.junit) logger.info(`JUnit report: ${path.relative(process.cwd(), path.resolve(options.junit))}`);
   }
   return report.passed ? EXIT.ok : EXIT.failed;

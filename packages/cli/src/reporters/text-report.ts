@@ -6,6 +6,8 @@ import { fixed, formatEntities, ms, pct, table } from './format.ts';
 export interface TextReportContext {
   name: string;
   mode: string;
+  /** Replaces "trained in …" in the headline (e.g. "runtime ready in 1.7 s" for --e2e). */
+  setup?: string;
   /** How many failures to print in full. @default 20 */
   maxFailures?: number;
 }
@@ -14,7 +16,7 @@ export function renderTextReport(report: TestReport, context: TextReportContext)
   const out: string[] = [];
   const t = report.training;
   out.push(
-    `${color.bold(context.name)}: ${t.intents} intents, ${t.examples} examples · ${context.mode} NLU ${t.fromCache ? 'loaded from cache' : `trained in ${ms(t.ms)}`}`,
+    `${color.bold(context.name)}: ${t.intents} intents, ${t.examples} examples · ${context.setup ?? `${context.mode} NLU ${t.fromCache ? 'loaded from cache' : `trained in ${ms(t.ms)}`}`}`,
     '',
   );
   const i = report.intent;

@@ -3,4 +3,4 @@ export { makeFolds } from './cross-validate.ts';
 export type { CaseOutcome, ClassScore, TestReport } from './report.ts';
 export { TestReportSchema } from './report.ts';
 export { type NluTestOptions, runNluTest } from './run-nlu-test.ts';
-export { normaliseValue, type ScoreOptions, scoreFixtures, type TestCase } from './score.ts';
+export { type CaseAnswer, judgeCase, normaliseValue, replyMatches, type ScoreOptions, scoreFixtures, summariseOutcomes, type TestCase } from './score.ts';

@@ -16,7 +16,7 @@ export const CaseOutcomeSchema = z.object({
   file: z.string().optional(),
   line: z.number().int().optional(),
   expected: z.object({ intent: z.string(), entities: z.record(z.string(), z.unknown()).optional() }),
-  got: z.object({ intent: z.string(), confidence: z.number(), entities: z.record(z.string(), z.unknown()) }),
+  got: z.object({ intent: z.string(), confidence: z.number(), entities: z.record(z.string(), z.unknown()), reply: z.string().optional() }),
   passed: z.boolean(),
   /** Why it failed: "intent", "entity <name>: expected X, got Y", "missing entity <name>", "unexpected entity <name>". */
   reasons: z.array(z.string()),

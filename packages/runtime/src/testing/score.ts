@@ -10,6 +10,8 @@ export interface TestCase {
   text: string;
   intent: string;
   entities?: Record<string, unknown>;
+  /** Checked only where there is a reply (`bot test --e2e`). */
+  reply?: string;
   referenceTime?: string;
   source?: SourceLocation;
 }
@@ -36,19 +38,34 @@ export function scoreFixtures<C extends TestCase>(cases: readonly C[], parse: Pa
     const referenceTime = testCase.referenceTime ? new Date(testCase.referenceTime) : now;
     const started = performance.now();
     const result = parse(testCase, { referenceTime });
-    const outcome = judge(testCase, result, performance.now() - started);
+    const outcome = judgeCase(testCase, answerOf(result), performance.now() - started);
     outcomes.push(outcome);
     options.onCase?.(outcome);
     if (options.onProgress && (i % 50 === 49 || i === cases.length - 1)) options.onProgress(i + 1, cases.length);
   }
-  return summarise(outcomes, options);
+  return summariseOutcomes(outcomes, options);
 }
 
-function judge(testCase: TestCase, result: NluResult, latencyMs: number): CaseOutcome {
-  const got: Record<string, unknown> = {};
-  for (const e of result.entities) got[e.entity] = got[e.entity] === undefined ? e.value : ([] as unknown[]).concat(got[e.entity], e.value);
+/** What the bot answered for one case: from the NLU directly, or from the running bot (`--e2e`). */
+export interface CaseAnswer {
+  intent: string;
+  confidence: number;
+  entities: Record<string, unknown>;
+  /** The action's reply, checked against the fixture's `reply` when both are present. */
+  reply?: string;
+}
+
+function answerOf(result: NluResult): CaseAnswer {
+  const entities: Record<string, unknown> = {};
+  for (const e of result.entities) entities[e.entity] = entities[e.entity] === undefined ? e.value : ([] as unknown[]).concat(entities[e.entity], e.value);
+  return { intent: result.intent.name, confidence: result.intent.confidence, entities };
+}
+
+/** Compares one answer with its case: intent, entities when the case gives them, reply when both have one. */
+export function judgeCase(testCase: TestCase, answer: CaseAnswer, latencyMs: number): CaseOutcome {
+  const got = answer.entities;
   const reasons: string[] = [];
-  if (result.intent.name !== testCase.intent) reasons.push(`intent: expected ${testCase.intent}, got ${result.intent.name}`);
+  if (answer.intent !== testCase.intent) reasons.push(`intent: expected ${testCase.intent}, got ${answer.intent}`);
   if (testCase.entities) {
     for (const [name, value] of Object.entries(testCase.entities)) {
       if (!(name in got)) reasons.push(`missing entity ${name} (expected ${JSON.stringify(value)})`);
@@ -58,19 +75,32 @@ function judge(testCase: TestCase, result: NluResult, latencyMs: number): CaseOu
       if (!(name in testCase.entities)) reasons.push(`unexpected entity ${name} = ${JSON.stringify(got[name])}`);
     }
   }
+  if (testCase.reply !== undefined && answer.reply !== undefined && !replyMatches(testCase.reply, answer.reply)) {
+    reasons.push(
+      `reply: expected ${testCase.reply.startsWith('/') ? 'to match' : 'to contain'} ${JSON.stringify(testCase.reply)}, got ${JSON.stringify(answer.reply)}`,
+    );
+  }
   return {
     text: testCase.text,
     file: testCase.source?.file,
     line: testCase.source?.line,
     expected: { intent: testCase.intent, entities: testCase.entities },
-    got: { intent: result.intent.name, confidence: result.intent.confidence, entities: got },
+    got: { intent: answer.intent, confidence: answer.confidence, entities: got, ...(answer.reply !== undefined && { reply: answer.reply }) },
     passed: reasons.length === 0,
     reasons,
     latencyMs,
   };
 }
 
-function summarise(outcomes: CaseOutcome[], options: ScoreOptions): TestReport {
+/** A fixture's `reply`: `/regex/flags`, or a substring. */
+export function replyMatches(expected: string, reply: string): boolean {
+  const regex = /^\/(.+)\/([a-z]*)$/s.exec(expected);
+  if (regex) return new RegExp(regex[1] as string, regex[2]).test(reply);
+  return reply.includes(expected);
+}
+
+/** The report's figures from every case's outcome. */
+export function summariseOutcomes(outcomes: CaseOutcome[], options: ScoreOptions): TestReport {
   const perIntent = new Map<string, Counts>();
   const perEntity = new Map<string, Counts>();
   const confusions = new Map<string, { expected: string; got: string; count: number }>();

@@ -27,6 +27,8 @@ export async function runService(name: ServiceName, options: RunServiceOptions):
   const root = path.resolve(options.root);
   const stateDir = path.resolve(options.stateDir ?? path.join(root, '.bot'));
   mkdirSync(stateDir, { recursive: true });
+  // Actions that keep files of their own can put them beside the runtime's (the ops template does).
+  process.env.INPUTBOT_STATE_DIR = stateDir;
   const needsActions = name === 'executor';
   const loaded = await loadProject(root, { actions: needsActions });
   const errors = loaded.problems.filter((p) => p.severity === 'error');

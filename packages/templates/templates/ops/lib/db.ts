@@ -7,11 +7,15 @@ import Database from 'better-sqlite3';
 // This file is lib/db.ts, so the project root is one folder up, wherever the bot is started from.
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Where the database lives: `OPS_DB` if set (relative to the project root), else `.bot/ops.sqlite`. */
+/**
+ * Where the database lives: `OPS_DB` if set (relative to the project root), else `ops.sqlite` in the
+ * runtime's state folder (`INPUTBOT_STATE_DIR`: a temporary one under `bot test --e2e`), else `.bot/`.
+ */
 export function databasePath(): string {
   const fromEnv = process.env.OPS_DB;
   if (fromEnv === ':memory:') return fromEnv;
-  return fromEnv ? path.resolve(PROJECT_ROOT, fromEnv) : path.join(PROJECT_ROOT, '.bot', 'ops.sqlite');
+  if (fromEnv) return path.resolve(PROJECT_ROOT, fromEnv);
+  return path.join(process.env.INPUTBOT_STATE_DIR ?? path.join(PROJECT_ROOT, '.bot'), 'ops.sqlite');
 }
 
 const opened = new Map<string, Database.Database>();

@@ -1,0 +1,65 @@
+// Starts the four services of a project as supervised child processes: what `bot dev` and
+// `bot test --e2e` both run.
+import { fileURLToPath } from 'node:url';
+import { type ServiceEvents, ServiceProcess, type ServiceSpec } from '../supervisor/service-process.ts';
+import { findFreePort } from './free-port.ts';
+
+export interface RuntimeOptions {
+  root: string;
+  /** The gateway's port. */
+  port: number;
+  /** Where the broker, store and model cache live (actions see it as INPUTBOT_STATE_DIR). @default "<root>/.bot" */
+  stateDir?: string;
+  events?: ServiceEvents;
+  /** How long all four may take to report ready. @default 15000 */
+  readyTimeoutMs?: number;
+}
+
+export interface Runtime {
+  services: ServiceProcess[];
+  gatewayUrl: string;
+  /** SIGTERM to every service, SIGKILL after `timeoutMs`; resolves when all have exited. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+const BOT_BIN = fileURLToPath(new URL('../../bin/bot.js', import.meta.url));
+
+/** Resolves once every service reports ready; on failure stops what started and rejects naming the laggards. */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { root, port } = options;
+  const stateArgs = options.stateDir ? ['--state-dir', options.stateDir] : [];
+  const spec = (name: string, args: string[] = []): ServiceSpec => ({
+    name,
+    file: BOT_BIN,
+    args: ['service', name, '--dir', root, ...stateArgs, ...args],
+    cwd: root,
+  });
+  // A fixed port, so a restarted receiver keeps the address the gateway knows.
+  const receiverPort = await findFreePort();
+  const services = [
+    new ServiceProcess(spec('receiver', ['--port', String(receiverPort)]), options.events),
+    new ServiceProcess(spec('nlp'), options.events),
+    new ServiceProcess(spec('executor'), options.events),
+    new ServiceProcess(spec('gateway', ['--port', String(port), '--receiver-url', `http://127.0.0.1:${receiverPort}`]), options.events),
+  ];
+  const stop = async (timeoutMs = 4000) => {
+    await Promise.all(services.map((s) => s.stop(timeoutMs)));
+  };
+  const timeoutMs = options.readyTimeoutMs ?? 15_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const waiting = services.filter((s) => s.state !== 'ready').map((s) => s.spec.name);
+      reject(new Error(`not ready after ${timeoutMs / 1000} s: ${waiting.join(', ')} (see the log above)`));
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([Promise.all(services.map((s) => s.start())), timeout]);
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { services, gatewayUrl: `http://127.0.0.1:${port}`, stop };
+}

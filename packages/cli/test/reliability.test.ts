@@ -1,0 +1,286 @@
+// Crash safety of `bot dev` under load: kill -9 each service in turn, then the supervisor itself (and start
+// `bot dev` again on the same project). Every accepted message must get exactly one action effect, counted in
+// the ops template's own table (`status_changes` in `.bot/ops.sqlite`, keyed by the input id): none lost,
+// none doubled, none for an id that was never accepted, and no process left behind.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../src/dev/free-port.ts';
+import { BOT_BIN, runBot } from './helpers/cli.ts';
+
+const SERVICES = ['nlp', 'executor', 'receiver', 'gateway'] as const;
+const PROJECTS = ['Apollo', 'Gemini', 'Mercury', 'Voyager', 'Hubble', 'Artemis', 'Orion'];
+const STATUSES = ['done', 'blocked', 'in progress', 'to do'];
+/** Load: about 40 messages a second, never more than this many in all. */
+const RATE_PER_S = 40;
+const MAX_MESSAGES = 1200;
+/** How long one message is retried (same idempotency key) before the test gives up on it. */
+const ACCEPT_DEADLINE_MS = 30_000;
+
+interface DevRun {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+interface DevState {
+  pid: number;
+  services: { name: string; pid?: number; state: string; restarts: number }[];
+}
+
+function startDev(root: string, port: number): DevRun {
+  const child = spawn(process.execPath, [BOT_BIN, 'dev', '--port', String(port)], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** `.bot/dev.json`, or undefined while it is missing or half-written. */
+function readDevState(root: string): DevState | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(root, '.bot/dev.json'), 'utf8')) as DevState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live (not zombie) processes whose command line names the project folder: every service of either run. */
+function projectProcesses(root: string): string[] {
+  const lines = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' }).split('\n');
+  return lines.filter((line) => line.includes(root) && !/^\s*\d+\s+Z/.test(line)).map((line) => line.trim());
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie has exited; only its parent has not reaped it yet.
+  try {
+    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim().startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | false, context: () => string = () => ''): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not after ${timeoutMs} ms\n${context()}`);
+    await sleep(100);
+  }
+}
+
+interface Delivery {
+  key: string;
+  text: string;
+  id?: string;
+  attempts: number;
+  error?: string;
+}
+
+/** POSTs one message, retrying it with the same idempotency key on connection errors, 5xx, 409 and 429. */
+async function deliver(port: number, delivery: Delivery): Promise<void> {
+  const deadline = Date.now() + ACCEPT_DEADLINE_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    delivery.attempts++;
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'load', text: delivery.text, idempotencyKey: delivery.key }),
+        signal: AbortSignal.timeout(5000),
+      });
+      const body = (await response.json().catch(() => undefined)) as { id?: string } | undefined;
+      if (response.status === 202 && body?.id) {
+        delivery.id = body.id;
+        return;
+      }
+      last = `HTTP ${response.status} ${JSON.stringify(body)}`;
+      if (response.status < 500 && response.status !== 409 && response.status !== 429) break;
+    } catch (error) {
+      last = String((error as { cause?: { code?: string } }).cause?.code ?? error);
+    }
+    await sleep(Math.min(500, 50 * delivery.attempts));
+  }
+  delivery.error = `not accepted after ${delivery.attempts} attempts: ${last}`;
+}
+
+/** A steady load of update_status messages, each with its own idempotency key, until stopped. */
+function startLoad(port: number) {
+  const deliveries: Delivery[] = [];
+  const tasks: Promise<void>[] = [];
+  let stopped = false;
+  let inFlight = 0;
+  const done = (async () => {
+    const start = Date.now();
+    for (let i = 0; i < MAX_MESSAGES && !stopped; i++) {
+      await sleep(Math.max(0, start + (i * 1000) / RATE_PER_S - Date.now()));
+      while (inFlight >= 64 && !stopped) await sleep(20);
+      if (stopped) break;
+      const delivery: Delivery = {
+        key: `load-${i}`,
+        text: `move ${PROJECTS[i % PROJECTS.length]} to ${STATUSES[Math.floor(i / PROJECTS.length) % STATUSES.length]}`,
+        attempts: 0,
+      };
+      deliveries.push(delivery);
+      inFlight++;
+      tasks.push(deliver(port, delivery).finally(() => inFlight--));
+    }
+    await Promise.all(tasks);
+  })();
+  return {
+    deliveries,
+    accepted: () => deliveries.filter((d) => d.id).length,
+    stop: () => {
+      stopped = true;
+      return done;
+    },
+  };
+}
+
+/** Rows of status_changes per idempotency key (the input id). */
+function effectsByKey(root: string): Map<string | null, number> {
+  const db = new Database(path.join(root, '.bot/ops.sqlite'), { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const rows = db.prepare('SELECT idempotency_key AS key, count(*) AS n FROM status_changes GROUP BY idempotency_key').all() as { key: string | null; n: number }[];
+    return new Map(rows.map((r) => [r.key, r.n]));
+  } catch {
+    return new Map();
+  } finally {
+    db.close();
+  }
+}
+
+const cleanup: { runs: DevRun[]; roots: string[] } = { runs: [], roots: [] };
+afterAll(async () => {
+  for (const run of cleanup.runs) run.child.kill('SIGKILL');
+  for (const root of cleanup.roots) {
+    for (const line of projectProcesses(root)) {
+      try {
+        process.kill(Number(line.split(/\s+/)[0]), 'SIGKILL');
+      } catch {}
+    }
+    await rm(path.dirname(root), { recursive: true, force: true });
+  }
+});
+
+describe('bot dev under kill -9', () => {
+  it('gives every accepted message exactly one action effect while services and the supervisor are killed', { timeout: 120_000 }, async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'inputbot-reliability-'));
+    const root = path.join(parent, 'ops');
+    cleanup.roots.push(root);
+    expect((await runBot(['init', root, '--yes', '--template', 'ops'])).exitCode).toBe(0);
+    const port = await findFreePort();
+
+    let dev = startDev(root, port);
+    cleanup.runs.push(dev);
+    const log = () => dev.output().slice(-4000);
+    await waitFor('bot dev is running', 30_000, () => dev.output().includes('is running'), log);
+    const firstSupervisor = dev.child.pid as number;
+
+    const load = startLoad(port);
+    await waitFor('the first messages are accepted', 15_000, () => load.accepted() >= 20, log);
+
+    // Each service in turn: kill -9, then wait until the supervisor has a new one ready.
+    for (const name of SERVICES) {
+      const before = await waitFor(`${name} in dev.json`, 10_000, () => readDevState(root)?.services.find((s) => s.name === name && s.pid && s.state === 'ready'));
+      const oldPid = before.pid as number;
+      const acceptedBefore = load.accepted();
+      process.kill(oldPid, 'SIGKILL');
+      await waitFor(`${name} (pid ${oldPid}) restarted`, 30_000, () =>
+        readDevState(root)?.services.some((s) => s.name === name && s.pid && s.pid !== oldPid && s.state === 'ready'),
+      log);
+      expect(dev.output()).toContain(`${name} killed by SIGKILL; restarting`);
+      expect(isAlive(oldPid)).toBe(false);
+      // Let the load go on against the new process before the next kill.
+      await waitFor(`messages accepted after ${name} restarted`, 30_000, () => load.accepted() >= acceptedBefore + 20, log);
+    }
+
+    // The supervisor itself: its children notice the closed IPC channel and exit on their own.
+    const children = (readDevState(root)?.services ?? []).map((s) => s.pid as number);
+    expect(children).toHaveLength(4);
+    dev.child.kill('SIGKILL');
+    await dev.exited;
+    await waitFor(
+      'the first run’s services exit after the supervisor was killed',
+      15_000,
+      () => projectProcesses(root).length === 0,
+      () => `still running:\n${projectProcesses(root).join('\n')}`,
+    );
+    expect(children.filter(isAlive)).toEqual([]);
+
+    // bot dev again, on the same project and port; the load (retrying meanwhile) goes on a little more.
+    dev = startDev(root, port);
+    cleanup.runs.push(dev);
+    await waitFor('bot dev is running again', 30_000, () => dev.output().includes('is running'), log);
+    const secondSupervisor = dev.child.pid as number;
+    const acceptedAtRestart = load.accepted();
+    await waitFor('messages accepted after bot dev restarted', 30_000, () => load.accepted() >= acceptedAtRestart + 60, log);
+    await load.stop();
+
+    const failed = load.deliveries.filter((d) => !d.id);
+    expect(failed.map((d) => `${d.key}: ${d.error}`), `${failed.length} of ${load.deliveries.length} messages never accepted`).toEqual([]);
+    const accepted = new Map(load.deliveries.map((d) => [d.id as string, d]));
+    expect(accepted.size, 'two idempotency keys got the same input id').toBe(load.deliveries.length);
+
+    // Every accepted input gets its effect and is completed (a message held by a killed consumer waits for its lease).
+    await waitFor(
+      'every accepted input has its effect',
+      60_000,
+      () => {
+        const effects = effectsByKey(root);
+        return [...accepted.keys()].every((id) => effects.has(id));
+      },
+      () => {
+        const effects = effectsByKey(root);
+        return `missing effects for ${[...accepted.keys()].filter((id) => !effects.has(id)).length} of ${accepted.size} inputs\n${log()}`;
+      },
+    );
+    const statuses = new Map<string, string>();
+    await waitFor(
+      'every accepted input is completed',
+      30_000,
+      async () => false,
+      () => '',
+    ).catch(() => {});
+    void statuses;
+
+    dev.child.kill('SIGINT');
+    expect(await dev.exited).toBe(0);
+
+    const effects = effectsByKey(root);
+    const missing = [...accepted.keys()].filter((id) => !effects.has(id));
+    const doubled = [...effects].filter(([id, n]) => id !== null && accepted.has(id) && n > 1).map(([id, n]) => `${id} (${accepted.get(id)?.key}) x${n}`);
+    const unknown = [...effects].filter(([id]) => id === null || !accepted.has(id)).map(([id, n]) => `${id} x${n}`);
+    const rows = [...effects.values()].reduce((a, b) => a + b, 0);
+    const retried = load.deliveries.filter((d) => d.attempts > 1).length;
+    const summary = `${accepted.size} accepted (${retried} after retries), ${rows} status_changes rows: ${missing.length} missing, ${doubled.length} doubled, ${unknown.length} for unknown ids`;
+    expect(missing, summary).toEqual([]);
+    expect(doubled, summary).toEqual([]);
+    expect(unknown, summary).toEqual([]);
+    expect(rows, summary).toBe(accepted.size);
+
+    // Nothing of either run is left.
+    expect([firstSupervisor, secondSupervisor].filter(isAlive)).toEqual([]);
+    await waitFor(
+      'no process of either run is left',
+      10_000,
+      () => projectProcesses(root).length === 0,
+      () => projectProcesses(root).join('\n'),
+    );
+    console.log(summary);
+  });
+});
