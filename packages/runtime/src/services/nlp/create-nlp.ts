@@ -1,6 +1,6 @@
 // createNlp: the nlp service — consumes `inputs`, recognises intents with the local engine, keeps conversation context.
 import path from 'node:path';
-import { createRecognizer } from '../../nlu/recognizer.ts';
+import { createRecognizer, type Recognizer } from '../../nlu/recognizer.ts';
 import type { Project } from '../../project/types.ts';
 import type { RunningService, ServiceContext } from '../service-context.ts';
 import { GROUPS, TOPICS } from '../topics.ts';
@@ -14,7 +14,7 @@ import { handleInput } from './handle-input.ts';
 export async function createNlp(context: ServiceContext): Promise<RunningService> {
   const { broker, store, logger } = context;
   const cacheDir = path.join(context.stateDir, 'nlu');
-  let nlu: Nlu = { project: context.project, recognizer: await createRecognizer(context.project, { cacheDir }) };
+  let nlu: Nlu = { project: context.project, recognizer: warmUp(await createRecognizer(context.project, { cacheDir }), context.project) };
   let generation = 0;
   let closed = false;
 
@@ -28,7 +28,7 @@ export async function createNlp(context: ServiceContext): Promise<RunningService
     // Messages keep being recognised by the old model until the new one is ready; the latest reload wins.
     async reload(project: Project) {
       const mine = ++generation;
-      const recognizer = await createRecognizer(project, { cacheDir });
+      const recognizer = warmUp(await createRecognizer(project, { cacheDir }), project);
       if (mine === generation && !closed) nlu = { project, recognizer };
     },
     async close() {
@@ -36,4 +36,13 @@ export async function createNlp(context: ServiceContext): Promise<RunningService
       await subscription.close();
     },
   };
+}
+
+/**
+ * Parses a few training sentences before the first real message: the first parse pays for JIT
+ * compilation and chrono-node's set-up (about 100 ms), which would otherwise land on a user.
+ */
+function warmUp(recognizer: Recognizer, project: Project): Recognizer {
+  for (const example of project.examples.slice(0, 20)) recognizer.parse(`${example.text} tomorrow at 3pm`, { referenceTime: new Date() });
+  return recognizer;
 }
