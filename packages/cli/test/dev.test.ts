@@ -5,6 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteBroker } from '@inputbot/runtime/broker';
 import { findFreePort } from '../src/dev/free-port.ts';
 import { BOT_BIN, runBot } from './helpers/cli.ts';
 
@@ -65,6 +66,27 @@ describe('bot dev', () => {
     expect(state.services.map((s) => s.name).sort()).toEqual(['executor', 'gateway', 'nlp', 'receiver']);
     const pids = state.services.map((s) => s.pid);
     expect(pids.every(isAlive)).toBe(true);
+
+    const status = JSON.parse((await runBot(['status', root, '--json'])).stdout);
+    expect(status.running).toBe(true);
+    expect(status.dev.services.map((s: { state: string }) => s.state)).toEqual(['ready', 'ready', 'ready', 'ready']);
+    expect(status.topics.map((t: { topic: string }) => t.topic)).toEqual(expect.arrayContaining(['inputs', 'intents']));
+
+    const traces = await runBot(['traces', '--dir', root, '--limit', '1']);
+    expect(traces.exitCode).toBe(0);
+    expect(traces.stdout).toMatch(/gateway\s+POST \/v1\/messages/);
+    expect(traces.stdout).toMatch(/nlp\s+recognize .* intent=update_status/);
+    expect(traces.stdout).toMatch(/executor\s+action update_status .* outcome=ok/);
+
+    // A message that breaks the contract is dead-lettered at once; replay puts it back (and it dies again).
+    const broker = createSqliteBroker({ path: path.join(root, '.bot/broker.db') });
+    await broker.publish('inputs', { payload: { v: 1, type: 'input.received', text: 'no ids' } });
+    await broker.close();
+    const deadLetters = async () => JSON.parse((await runBot(['dlq', 'list', '--dir', root, '--json'])).stdout) as { id: string; error: { code: string } }[];
+    await expect.poll(deadLetters, { timeout: 10_000, interval: 200 }).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'CONTRACT_INVALID' }) })]);
+    const replay = await runBot(['dlq', 'replay', '--all', '--dir', root]);
+    expect(replay.stdout).toContain('replayed 1 message');
+    await expect.poll(async () => (await deadLetters()).length, { timeout: 10_000, interval: 200 }).toBe(1);
 
     const actionFile = path.join(root, 'actions/update-status.ts');
     const source = await readFile(actionFile, 'utf8');
