@@ -4,8 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteBroker } from '@inputbot/runtime/broker';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/dev/free-port.ts';
 import { BOT_BIN, runBot } from './helpers/cli.ts';
 
@@ -83,7 +83,9 @@ describe('bot dev', () => {
     await broker.publish('inputs', { payload: { v: 1, type: 'input.received', text: 'no ids' } });
     await broker.close();
     const deadLetters = async () => JSON.parse((await runBot(['dlq', 'list', '--dir', root, '--json'])).stdout) as { id: string; error: { code: string } }[];
-    await expect.poll(deadLetters, { timeout: 10_000, interval: 200 }).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'CONTRACT_INVALID' }) })]);
+    await expect
+      .poll(deadLetters, { timeout: 10_000, interval: 200 })
+      .toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'CONTRACT_INVALID' }) })]);
     const replay = await runBot(['dlq', 'replay', '--all', '--dir', root]);
     expect(replay.stdout).toContain('replayed 1 message');
     await expect.poll(async () => (await deadLetters()).length, { timeout: 10_000, interval: 200 }).toBe(1);
