@@ -92,8 +92,10 @@ export async function applyTurnEffects(effects: TurnEffects, broker: Broker, sto
   const { conversationId } = effects.status;
   if ('set' in effects.context) await store.setContext(conversationId, effects.context.set, CONTEXT_TTL_MS);
   else await store.deleteContext(conversationId);
-  await broker.publish(effects.topic, { payload: effects.payload, orderingKey: conversationId });
+  // The status goes first: once published, the executor may finish the action (and record `completed`) before
+  // this process runs again, and a later `recognized` would overwrite it for good.
   await store.putMessage(effects.status);
+  await broker.publish(effects.topic, { payload: effects.payload, orderingKey: conversationId });
   if (!options.replay) await store.appendSpans([effects.span]);
 }
 

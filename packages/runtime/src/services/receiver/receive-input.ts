@@ -27,19 +27,30 @@ export interface HopTrace {
 // A concurrent request holding the same key normally finishes within milliseconds; past this, tell the client to retry.
 const IN_PROGRESS_WAIT_MS = 2_000;
 const IN_PROGRESS_POLL_MS = 10;
+// A claim that old was left by a receiver that died before recording the message's identity: nothing was
+// published under it, so a retry may take it over.
+const CLAIM_STALE_MS = 5_000;
+
+/** What the ledger keeps for an idempotency key: the message's identity, and whether it reached the broker. */
+interface KeyRecord {
+  id: string;
+  traceId: string;
+  conversationId: string;
+  published: boolean;
+  /** When the identity was recorded: a request still publishing is waited for, not published over. */
+  recordedAt: number;
+}
 
 export async function receiveInput(broker: Broker, store: Store, input: NormalisedInput, trace: HopTrace): Promise<Accepted> {
   const key = input.idempotencyKey === undefined ? undefined : `input:${input.tenant}:${input.idempotencyKey}`;
-  if (key) {
-    const first = await claimKey(store, key);
-    if (first) return { ...first, duplicate: true };
-  }
-  const accepted: Accepted = {
-    id: input.id ?? newMessageId(),
-    traceId: trace.traceId,
-    conversationId: input.conversationId ?? newMessageId(),
-    duplicate: false,
-  };
+  const earlier = key ? await claimKey(store, key) : undefined;
+  if (earlier?.published) return { id: earlier.id, traceId: earlier.traceId, conversationId: earlier.conversationId, duplicate: true };
+  // An earlier request recorded the identity but may have died before publishing: publish it again under
+  // the same id. nlp and the executor de-duplicate on the input id, so a second copy has no second effect.
+  const accepted: Accepted = earlier
+    ? { id: earlier.id, traceId: earlier.traceId, conversationId: earlier.conversationId, duplicate: true }
+    : { id: input.id ?? newMessageId(), traceId: trace.traceId, conversationId: input.conversationId ?? newMessageId(), duplicate: false };
+  const identity = { id: accepted.id, traceId: accepted.traceId, conversationId: accepted.conversationId };
   try {
     const message = encode(InputReceivedSchema, {
       v: 1,
@@ -56,15 +67,19 @@ export async function receiveInput(broker: Broker, store: Store, input: Normalis
       receivedAt: Date.now(),
     });
     if (!message.ok) throw new HttpError('INVALID_REQUEST', message.error.message, message.error.details);
-    // The status is written before publishing so that nlp's later update is never overwritten by `received`.
-    await store.putMessage({ id: accepted.id, conversationId: accepted.conversationId, traceId: accepted.traceId, tenant: input.tenant, status: 'received' });
+    if (key && !earlier) await store.complete(key, { ...identity, published: false, recordedAt: Date.now() } satisfies KeyRecord);
+    // The status is written before publishing so that nlp's later update is never overwritten by `received`
+    // (and not at all when republishing: the message may be further along already).
+    if (!earlier) {
+      await store.putMessage({ id: accepted.id, conversationId: accepted.conversationId, traceId: accepted.traceId, tenant: input.tenant, status: 'received' });
+    }
     await broker.publish(TOPICS.inputs, {
       payload: message.value,
       id: accepted.id,
       orderingKey: accepted.conversationId,
       headers: { traceparent: formatTraceparent(trace.traceId, trace.spanId) },
     });
-    if (key) await store.complete(key, { id: accepted.id, traceId: accepted.traceId, conversationId: accepted.conversationId });
+    if (key) await store.complete(key, { ...identity, published: true, recordedAt: Date.now() } satisfies KeyRecord);
     return accepted;
   } catch (error) {
     if (key) await store.release(key).catch(() => undefined);
@@ -72,13 +87,17 @@ export async function receiveInput(broker: Broker, store: Store, input: Normalis
   }
 }
 
-/** Claims the key; resolves undefined when this request is the first, else the first request's identity. */
-async function claimKey(store: Store, key: string): Promise<Omit<Accepted, 'duplicate'> | undefined> {
+/** Claims the key; resolves undefined when this request is the first, else what an earlier request recorded. */
+async function claimKey(store: Store, key: string): Promise<KeyRecord | undefined> {
   const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
   for (;;) {
-    const claim = await store.claim(key);
+    const claim = await store.claim(key, { staleAfterMs: CLAIM_STALE_MS });
     if (claim.status === 'first') return undefined;
-    if (claim.state === 'completed') return claim.result as Omit<Accepted, 'duplicate'>;
+    if (claim.state === 'completed') {
+      const record = claim.result as KeyRecord;
+      // Publishing takes milliseconds: a record still unpublished after the wait was left by a receiver that died.
+      if (record.published || Date.now() - record.recordedAt >= IN_PROGRESS_WAIT_MS) return record;
+    }
     if (Date.now() >= deadline) {
       throw new HttpError('IDEMPOTENCY_KEY_IN_USE', 'another request with this idempotencyKey is still being processed; retry in a moment');
     }

@@ -100,6 +100,27 @@ describe('receiver', () => {
     expect(published.filter((d) => (d.payload as { idempotencyKey?: string }).idempotencyKey === 'k-1')).toHaveLength(2);
   });
 
+  it('publishes again, under the recorded id, an input whose receiver died before publishing it', async () => {
+    // What a receiver killed between recording the key and publishing leaves behind.
+    const identity = { id: '6f9a2c1e-8d3b-4a5f-9e7c-1b2d3e4f5a6b', traceId: 'c'.repeat(32), conversationId: 'conv-crash' };
+    await store.claim('input:default:k-crash');
+    await store.complete('input:default:k-crash', { ...identity, published: false, recordedAt: Date.now() - 60_000 });
+    const retry = await send(url, { body: { user: 'u', text: 'after a crash', idempotencyKey: 'k-crash' } });
+    expect(retry).toMatchObject({ status: 202, body: { ...identity, duplicate: true } });
+    expect(await publishedFor(identity.id)).toHaveLength(1);
+    const again = await send(url, { body: { user: 'u', text: 'after a crash', idempotencyKey: 'k-crash' } });
+    expect(again.body).toMatchObject({ id: identity.id, duplicate: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(published.filter((d) => d.id === identity.id)).toHaveLength(1);
+  });
+
+  it('tells a retry to come back while another request holds the key and has published nothing', async () => {
+    await store.claim('input:default:k-held');
+    const res = await send(url, { body: { user: 'u', text: 'held key', idempotencyKey: 'k-held' } });
+    expect(res).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_KEY_IN_USE' } } });
+    expect(published.some((d) => (d.payload as { idempotencyKey?: string }).idempotencyKey === 'k-held')).toBe(false);
+  });
+
   it.each([
     ['whitespace-only text without data', { user: 'u', text: ' \n\t ' }, 'INVALID_REQUEST'],
     ['a non-UUID id', { user: 'u', text: 't', id: 'x' }, 'INVALID_REQUEST'],
