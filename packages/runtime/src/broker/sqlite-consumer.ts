@@ -1,4 +1,5 @@
 // A work-queue consumer on SQLite: leases batches, runs handlers with bounded concurrency, settles in the next transaction.
+import { setMaxListeners } from 'node:events';
 import { toErrorData } from '../contracts/error-data.ts';
 import { backoffDelay, type ResolvedBackoff } from './backoff.ts';
 import type { LeasedMessage, Settlement, SqliteQueue } from './sqlite-queue.ts';
@@ -25,7 +26,7 @@ export class SqliteConsumer implements Subscription {
   private pending: Settlement[] = [];
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
-  private readonly abort = new AbortController();
+  private readonly abort = abortControllerForHandlers();
   private idle: (() => void)[] = [];
   private readonly stopListening: () => void;
 
@@ -157,4 +158,12 @@ export class SqliteConsumer implements Subscription {
       extendLease: async (ms = options.leaseMs) => this.state !== 'closed' && queue.extendLease(group, message.seq, message.attempts, Date.now() + ms),
     };
   }
+}
+
+// Every concurrent handler (and what it passes the signal to, such as cockatiel's timeout) listens on one
+// signal; Node warns past 10 listeners, which here is the design, not a leak.
+function abortControllerForHandlers(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
