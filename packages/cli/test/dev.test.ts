@@ -98,6 +98,15 @@ describe('bot dev', () => {
     const second = await send(port, 'move Gemini to blocked');
     expect(second.body.reply).toMatch(/^Shifted Gemini from .+ to blocked\.$/);
 
+    // A new intent in a data file: nlp retrains and answers it (no action: the executor's default reply).
+    await writeFile(
+      path.join(root, 'data/coffee.yaml'),
+      '- intent: order_coffee\n  examples:\n    - order a coffee\n    - i want a coffee please\n    - get me a latte\n    - one cappuccino please\n    - can i have an espresso\n    - coffee for me\n',
+    );
+    await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toMatch(/reloaded nlp/);
+    const fourth = await send(port, 'i would like a coffee please');
+    expect(fourth.body.intent).toBe('order_coffee');
+
     await writeFile(actionFile, `${source.slice(0, 200)} this is not typescript (`);
     await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toMatch(/actions\/update-status\.ts:\d+:\d+ MODULE_SYNTAX/);
     expect(dev.output()).toContain('the previous version keeps serving');
