@@ -8,6 +8,7 @@ import { createSqliteBroker } from '@inputbot/runtime/broker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/dev/free-port.ts';
 import { BOT_BIN, runBot } from './helpers/cli.ts';
+import { isAlive } from './helpers/processes.ts';
 
 interface DevRun {
   child: ChildProcess;
@@ -31,15 +32,6 @@ async function send(port: number, text: string, conversationId?: string) {
     body: JSON.stringify({ user: 'ana', text, conversationId }),
   });
   return { status: response.status, body: (await response.json()) as { reply?: string; status?: string; intent?: string } };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const running: DevRun[] = [];

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/dev/free-port.ts';
 import { BOT_BIN, runBot } from './helpers/cli.ts';
+import { isAlive } from './helpers/processes.ts';
 
 const SERVICES = ['nlp', 'executor', 'receiver', 'gateway'] as const;
 const PROJECTS = ['Apollo', 'Gemini', 'Mercury', 'Voyager', 'Hubble', 'Artemis', 'Orion'];
@@ -55,22 +56,6 @@ function readDevState(root: string): DevState | undefined {
 function projectProcesses(root: string): string[] {
   const lines = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' }).split('\n');
   return lines.filter((line) => line.includes(root) && !/^\s*\d+\s+Z/.test(line)).map((line) => line.trim());
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie has exited; only its parent has not reaped it yet.
-  try {
-    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' })
-      .trim()
-      .startsWith('Z');
-  } catch {
-    return false;
-  }
 }
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | false, context: () => string = () => ''): Promise<T> {

@@ -3,18 +3,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceState } from '../src/supervisor/service-process.ts';
 import { createSupervisor, type Supervisor } from '../src/supervisor/supervisor.ts';
+import { isAlive } from './helpers/processes.ts';
 
 const FAKE = path.join(import.meta.dirname, 'fixtures/fake-service.mjs');
 const running: Supervisor[] = [];
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function supervise(specs: { name: string; mode?: string }[]) {
   const lines: string[] = [];

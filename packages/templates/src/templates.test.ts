@@ -1,6 +1,6 @@
 // Each template is a real project: it loads with no problems, covers its intents with fixtures, and its actions run.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ActionContext } from '@inputbot/runtime';
@@ -180,3 +180,18 @@ function context(idempotencyKey: string): ActionContext {
     signal: new AbortController().signal,
   };
 }
+
+describe('examples/ops-bot', () => {
+  // The example is the ops template kept as source; it must not drift from what `bot init` writes.
+  it('has the same intents, actions, data, fixtures and lib as the ops template', async () => {
+    const template = findTemplate('ops')?.dir as string;
+    const example = path.resolve(template, '../../../../examples/ops-bot');
+    for (const dir of ['intents', 'actions', 'data', 'fixtures', 'lib']) {
+      const files = (await readdir(path.join(template, dir))).sort();
+      expect((await readdir(path.join(example, dir))).sort(), dir).toEqual(files);
+      for (const file of files) {
+        expect(await readFile(path.join(example, dir, file), 'utf8'), `${dir}/${file}`).toBe(await readFile(path.join(template, dir, file), 'utf8'));
+      }
+    }
+  });
+});
