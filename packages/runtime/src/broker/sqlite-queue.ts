@@ -97,6 +97,7 @@ function prepare(db: SqliteDatabase) {
       SELECT m.topic, d.grp, m.id, m.okey, m.headers, m.payload, d.attempts, ?, m.published_at, ?
       FROM broker_deliveries d JOIN broker_messages m ON m.seq = d.seq WHERE d.grp = ? AND d.seq = ? AND d.attempts = ?`),
     removeDelivery: s('DELETE FROM broker_deliveries WHERE grp = ? AND seq = ? AND attempts = ?'),
+    anyLeasable: s('SELECT 1 FROM broker_deliveries WHERE grp = ? AND available_at <= ? LIMIT 1').pluck(),
     nextAvailable: s('SELECT min(available_at) FROM broker_deliveries WHERE grp = ? AND available_at > ?').pluck(),
     fanout: s(
       'SELECT seq, id, topic, okey, headers, payload, published_at FROM broker_messages WHERE topic = ? AND seq > ? AND fanout = 1 ORDER BY seq LIMIT ?',
@@ -187,6 +188,11 @@ export class SqliteQueue {
 
   extendLease(grp: number, seq: number, attempts: number, until: number): boolean {
     return this.stmts.extend.run(until, grp, seq, attempts).changes === 1;
+  }
+
+  /** Whether the group may have a delivery to lease now: a read, so checking takes no write lock. */
+  mayLease(grp: number, now: number): boolean {
+    return this.stmts.anyLeasable.get(grp, now) !== undefined;
   }
 
   /** When the group's next delivery becomes leasable (a retry or a lease expiry), if any is pending. */

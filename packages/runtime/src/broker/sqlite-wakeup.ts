@@ -1,6 +1,7 @@
 // Wakes consumers promptly: directly on a publish in this process, and on other processes' commits via a data_version poll woken by fs.watch.
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './sqlite-open.ts';
 
 type Listener = { topic: string; wake: () => void };
@@ -28,12 +29,16 @@ export class SqliteWakeup {
   private mode: 'off' | 'fast' | 'idle' = 'off';
   private lastActivity = 0;
   private version: number;
+  // Prepared once: `db.pragma()` compiles the statement on every call, which at one poll a millisecond was
+  // most of an idle process's CPU (bench/pipeline).
+  private readonly dataVersion: Statement;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly file: string,
     private readonly pollIntervalMs: number,
   ) {
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
     this.version = this.readVersion();
     const peers = sameProcess.get(file) ?? new Set();
     sameProcess.set(file, peers);
@@ -126,6 +131,6 @@ export class SqliteWakeup {
   }
 
   private readVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    return this.dataVersion.get() as number;
   }
 }
