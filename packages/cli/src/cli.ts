@@ -62,6 +62,8 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
     .option('--min-entity-f1 <fraction>', 'fail (exit 1) below this entity F1', parseFraction)
     .option('--cross-validate <k>', 'k-fold cross-validation over the training data instead of fixtures', parseFolds)
     .option('--e2e', 'run the whole bot on a temporary state folder and send every fixture through its gateway (checks replies too)')
+    .option('--record <file>', 'save the LLM exchanges of the run to a cassette file (JSON, or YAML for .yaml)')
+    .option('--replay <file>', 'answer LLM requests from a cassette file: no network, no key (for CI)')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .action(run(async () => (await import('./commands/test.ts')).testCommand));
 
@@ -99,6 +101,14 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
     .option('-f, --follow', 'keep printing new traces')
     .option('-n, --limit <n>', 'how many recent traces', '20')
     .action(run(async () => (await import('./commands/traces.ts')).tracesCommand));
+
+  program
+    .command('usage')
+    .description('the LLM cost ledger: calls, tokens and USD by model, API key and day')
+    .option('-C, --dir <dir>', 'the project folder', '.')
+    .option('--since <when>', 'a span back from now (24h, 7d) or a date (2026-01-31)', '7d')
+    .option('--json', 'print the totals as JSON')
+    .action(run(async () => (await import('./commands/usage.ts')).usageCommand));
 
   const dlq = program.command('dlq').description('dead letters: messages that exhausted their attempts');
   dlq

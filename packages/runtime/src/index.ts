@@ -6,3 +6,4 @@ export { type BotOptions, defineBot, type NluMode, type ResolvedBotConfig } from
 export type { Duration } from './define/duration.ts';
 export type { EntityKind, EntitySpec } from './define/entity-spec.ts';
 export { DefinitionError, defineIntent, type Intent, type IntentOptions, NONE_INTENT } from './define/intent.ts';
+export { definePrompt, type Prompt, type PromptOptions } from './define/prompt.ts';

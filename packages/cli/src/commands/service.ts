@@ -24,5 +24,7 @@ export async function serviceCommand(name: string, options: ServiceCommandOption
     port: options.port,
     host: options.host,
     receiverUrl: options.receiverUrl ?? process.env.INPUTBOT_RECEIVER_URL,
+    llmUrl: process.env.INPUTBOT_LLM_URL,
+    llmApiKey: process.env.INPUTBOT_LLM_API_KEY,
   });
 }

@@ -38,7 +38,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const receiverPort = await findFreePort();
   const services = [
     new ServiceProcess(spec('receiver', ['--port', String(receiverPort)]), options.events),
-    new ServiceProcess(spec('nlp'), options.events),
+    // nlp reaches the LLM (nlu.mode llm or cascade) through the gateway's OpenAI-compatible routes.
+    new ServiceProcess({ ...spec('nlp'), env: { INPUTBOT_LLM_URL: `http://127.0.0.1:${port}/llm/v1` } }, options.events),
     new ServiceProcess(spec('executor'), options.events),
     new ServiceProcess(spec('gateway', ['--port', String(port), '--receiver-url', `http://127.0.0.1:${receiverPort}`]), options.events),
   ];

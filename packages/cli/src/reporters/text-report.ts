@@ -26,6 +26,12 @@ export function renderTextReport(report: TestReport, context: TextReportContext)
     `${'Entities'.padEnd(13)} precision ${fixed(report.entities.precision)}  recall ${fixed(report.entities.recall)}  F1 ${color.bold(fixed(report.entities.f1))}`,
     `${'Latency'.padEnd(13)} p50 ${ms(report.latency.p50Ms)}  p95 ${ms(report.latency.p95Ms)}`,
   );
+  const u = report.usage;
+  if (u.llmCalls > 0) {
+    out.push(
+      `${'LLM'.padEnd(13)} ${u.llmCalls} call${u.llmCalls === 1 ? '' : 's'}  ${u.inputTokens.toLocaleString('en-US')} in / ${u.outputTokens.toLocaleString('en-US')} out tokens  $${u.costUsd.toFixed(4)}`,
+    );
+  }
   if (i.perIntent.length) {
     out.push('', color.bold('Per intent (worst first)'));
     out.push(

@@ -1,5 +1,6 @@
 // defineBot: the bot's configuration, validated and resolved with defaults in one place.
 import { z } from 'zod';
+import { LlmOptionsSchema } from './llm-options.ts';
 
 /** The package-name rule for bot names: lowercase, URL- and file-safe. */
 export const BotNameSchema = z
@@ -28,7 +29,14 @@ export const BotConfigSchema = z.strictObject({
       threshold: unit.default(0.5),
       /** Fewer examples than this for an intent is reported by `bot check`. @default 3 */
       minExamples: z.number().int().min(1).default(3),
+      /** `llm` and `cascade`: the model the gateway is asked for (a name from the gateway's model list). @default "gpt-4o-mini" */
+      model: z.string().min(1).default('gpt-4o-mini'),
+      /** `cascade`: below this local confidence the LLM is asked. @default the value of `threshold` */
+      cascadeThreshold: unit.optional(),
+      /** `llm` and `cascade`: training examples per intent shown to the model (few-shot). @default 3 */
+      llmExamples: z.number().int().min(0).max(50).default(3),
     })
+    .transform((nlu) => ({ ...nlu, cascadeThreshold: nlu.cascadeThreshold ?? nlu.threshold }))
     .prefault({}),
   broker: z
     .strictObject({
@@ -44,6 +52,8 @@ export const BotConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(3000),
     })
     .prefault({}),
+  /** The LLM gateway (`/llm/v1`): providers, routing and fallbacks, reliability, prices, keys, budgets, cache, redaction. See docs/llm.md. */
+  llm: LlmOptionsSchema.prefault({}),
   test: z
     .strictObject({
       /** `bot test` exits 1 when a figure falls below its threshold (fractions, 0 to 1). */

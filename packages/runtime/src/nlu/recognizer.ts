@@ -2,24 +2,33 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
+import type { NluMode } from '../define/bot.ts';
 import type { Project } from '../project/types.ts';
+import { checkEntities } from './check-entities.ts';
+import { createLlmRecognizer, type LlmClientOptions } from './llm-recognizer.ts';
 import { loadModel } from './load-model.ts';
 import { ENGINE_VERSION } from './model-json.ts';
 import type { NluModel } from './nlu-model.ts';
 import { DEFAULT_HYPERPARAMETERS, trainModel } from './train-model.ts';
-import type { ExtractedEntity, NluParseOptions, NluResult, NluTrainingData, RejectedEntity } from './types.ts';
+import type { NluParseOptions, NluResult, NluTrainingData } from './types.ts';
 
 export interface RecognizerOptions {
   /** Where trained models are cached (the CLI passes `<project>/.bot/nlu`); no cache when absent. */
   cacheDir?: string;
   /** Called as training advances; not called when the model comes from the cache. */
   onProgress?: (done: number, total: number) => void;
+  /** Where `nlu.mode` `llm` and `cascade` reach the model (the gateway's `/llm/v1`); required for those modes. */
+  llm?: LlmClientOptions;
 }
 
-/** A project's recognizer: `parse` returns only entities that pass the intent's schema. */
+/** A project's recognizer: both parses return only entities that pass the intent's schema. */
 export interface Recognizer {
+  /** The configured mode (`nlu.mode`); `parseAsync` follows it. */
+  mode: NluMode;
+  /** The local engine alone: synchronous, no network. */
   parse(text: string, options?: NluParseOptions): NluResult;
+  /** The configured mode: the local engine, the LLM, or the local engine then the LLM when unsure (`cascade`). */
+  parseAsync(text: string, options?: NluParseOptions): Promise<NluResult>;
   /** True when the model was loaded from the cache instead of trained. */
   fromCache: boolean;
   /** Milliseconds spent training (0 from the cache). */
@@ -28,7 +37,17 @@ export interface Recognizer {
 
 const MODEL_FILE = /^model-[0-9a-f]+\.json$/;
 
-/** Trains (or loads from the cache) the model for `project` and returns its recognizer. */
+/** A project in `llm` or `cascade` mode without an LLM endpoint: a setup mistake, reported before any parse. */
+export class NluConfigError extends Error {
+  override readonly name = 'NluConfigError';
+  readonly code = 'NLU_LLM_URL_MISSING';
+  readonly nonRetryable = true;
+}
+
+/**
+ * Trains (or loads from the cache) the local model for `project` and returns its recognizer; in `llm` and
+ * `cascade` mode the local engine stays as the cascade's first step and the fallback for invalid LLM output.
+ */
 export async function createRecognizer(project: Project, options: RecognizerOptions = {}): Promise<Recognizer> {
   const data: NluTrainingData = {
     intents: project.intents.map((i) => ({ name: i.name, entities: i.entities })),
@@ -55,16 +74,19 @@ export async function createRecognizer(project: Project, options: RecognizerOpti
   }
   const trained = model;
   const schemas = new Map(project.intents.map((i) => [i.name, i.schema]));
-  return {
-    fromCache,
-    trainMs,
-    parse(text, parseOptions) {
-      const result = trained.parse(text, parseOptions);
-      const schema = schemas.get(parseOptions?.intent ?? result.intent.name);
-      const checked = checkEntities(result.entities, schema);
-      return { ...result, entities: checked.entities, rejected: [...result.rejected, ...checked.rejected] };
-    },
+  const parse = (text: string, parseOptions?: NluParseOptions): NluResult => {
+    const result = trained.parse(text, parseOptions);
+    const schema = schemas.get(parseOptions?.intent ?? result.intent.name);
+    const checked = checkEntities(result.entities, schema);
+    return { ...result, entities: checked.entities, rejected: [...result.rejected, ...checked.rejected], path: 'local' };
   };
+  const local: Recognizer = { mode: 'local', fromCache, trainMs, parse, parseAsync: async (text, parseOptions) => parse(text, parseOptions) };
+  const mode = project.config.nlu.mode;
+  if (mode === 'local') return local;
+  if (!options.llm) {
+    throw new NluConfigError(`nlu.mode is "${mode}" but no LLM endpoint is configured: point INPUTBOT_LLM_URL at the gateway's /llm/v1`);
+  }
+  return createLlmRecognizer(project, local, mode, options.llm);
 }
 
 // A model file that is missing, corrupt or from another engine version simply means "train again".
@@ -87,28 +109,4 @@ async function writeCache(file: string, model: NluModel): Promise<void> {
   for (const name of await readdir(dir)) {
     if (MODEL_FILE.test(name) && name !== path.basename(file)) await rm(path.join(dir, name), { force: true });
   }
-}
-
-function checkEntities(entities: ExtractedEntity[], schema: z.ZodObject | undefined): { entities: ExtractedEntity[]; rejected: RejectedEntity[] } {
-  const accepted: ExtractedEntity[] = [];
-  const rejected: RejectedEntity[] = [];
-  for (const entity of entities) {
-    const field = schema?.shape[entity.entity] as z.ZodType | undefined;
-    if (!field) {
-      rejected.push({ entity: entity.entity, text: entity.text, reason: 'the intent has no such entity' });
-      continue;
-    }
-    const reason = validate(field, entity.value);
-    if (reason === undefined) accepted.push(entity);
-    else rejected.push({ entity: entity.entity, text: entity.text, reason });
-  }
-  return { entities: accepted, rejected };
-}
-
-// Datetimes travel as ISO strings; a `z.date()` field is checked against the instant they name.
-function validate(field: z.ZodType, value: unknown): string | undefined {
-  const parsed = field.safeParse(value);
-  if (parsed.success) return undefined;
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && field.safeParse(new Date(value)).success) return undefined;
-  return parsed.error.issues.map((i) => i.message).join('; ');
 }

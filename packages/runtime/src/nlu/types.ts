@@ -1,6 +1,7 @@
 // The NLU engine's public contract: what it trains on and what a parse returns.
 import type { EntitySpan } from '../define/annotations.ts';
 import type { EntitySpec } from '../define/entity-spec.ts';
+import type { LlmUsage } from '../structured-output/llm-usage.ts';
 import type { Hyperparameters } from './train-model.ts';
 
 /** What the engine trains on: the project's intents (with entity specs) and annotated examples. */
@@ -23,6 +24,8 @@ export interface NluParseOptions {
   referenceTime?: Date;
   /** Extract entities for this intent instead of the recognised one (slot filling in a conversation). */
   intent?: string;
+  /** The trace the parse belongs to: sent to the gateway as `traceparent`, so its LLM ledger names the trace. */
+  traceId?: string;
 }
 
 /** An intent and how sure the engine is of it, 0 to 1. */
@@ -42,7 +45,7 @@ export interface ExtractedEntity {
   end: number;
   confidence: number;
   /** Which extractor found it. */
-  extractor: 'model' | 'enum' | 'date' | 'number' | 'boolean';
+  extractor: 'model' | 'enum' | 'date' | 'number' | 'boolean' | 'llm';
 }
 
 /** An entity the engine found but the schema rejected: reported, never passed on to an action. */
@@ -60,4 +63,10 @@ export interface NluResult {
   ranking: IntentScore[];
   entities: ExtractedEntity[];
   rejected: RejectedEntity[];
+  /** Which engine answered: the local model or the LLM. Absent from the bare engine; the recognizer always sets it. */
+  path?: 'local' | 'llm';
+  /** LLM calls made for this parse (also when the local engine answered in the end); absent when none were made. */
+  usage?: LlmUsage;
+  /** Why the LLM's answer was not used and the local engine answered instead. */
+  llmError?: string;
 }

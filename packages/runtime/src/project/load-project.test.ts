@@ -90,4 +90,30 @@ export default defineIntent({
       { text: 'weather?', intent: 'none', referenceTime: '2026-01-05T09:00:00Z', source: { file: 'other.jsonl', line: 3 } },
     ]);
   });
+
+  it('loads prompts/ and reports bad prompt files, duplicate names and template variables missing from the input', async () => {
+    const prompt = (name: string, template: string) =>
+      `import { definePrompt, z } from '@inputbot/runtime';\nexport default definePrompt({ name: '${name}', model: 'gpt-4o-mini', template: ${JSON.stringify(template)}, input: z.object({ text: z.string() }) });\n`;
+    const root = await project({
+      'bot.config.ts': config,
+      'prompts/summarize.ts': prompt('summarize', 'Summarise: {{text}}'),
+      'prompts/summary.ts': prompt('summarize', 'Once more: {{ text }}'),
+      'prompts/translate.ts': prompt('translate', 'Translate {{text}} into {{language}}'),
+      'prompts/helper.ts': 'export const x = 1;\n',
+      'prompts/broken.ts': `import { definePrompt, z } from '@inputbot/runtime';\nexport default definePrompt({ name: 'Bad Name', model: 'm', template: 't', input: z.object({}) });\n`,
+    });
+    const { project: loaded, problems } = await loadProject(root);
+    expect(loaded?.prompts?.map((p) => [p.name, p.source.file])).toEqual([['summarize', 'prompts/summarize.ts']]);
+    expect(problems.map(({ code, file, line, message }) => ({ code, file, line, message }))).toEqual([
+      { code: 'MODULE_THROWS', file: 'prompts/broken.ts', line: expect.any(Number), message: expect.stringContaining('definePrompt: ✖ use lowercase letters') },
+      { code: 'MODULE_EMPTY', file: 'prompts/helper.ts', line: undefined, message: 'exports no prompt: export default definePrompt({...})' },
+      { code: 'PROMPT_DUPLICATE', file: 'prompts/summary.ts', line: 2, message: 'prompt "summarize" is declared twice; first at prompts/summarize.ts:2' },
+      {
+        code: 'PROMPT_TEMPLATE_VARIABLE',
+        file: 'prompts/translate.ts',
+        line: 2,
+        message: 'prompt "translate": the template uses {{language}}, which its input schema lacks (it has: text)',
+      },
+    ]);
+  });
 });

@@ -8,12 +8,13 @@ import { isAnnotationError, parseAnnotatedExample } from '../define/annotations.
 import { BotConfigSchema } from '../define/bot.ts';
 import { describeEntities } from '../define/entity-spec.ts';
 import { type Intent, isIntent, NONE_INTENT } from '../define/intent.ts';
+import { isPrompt, templateVariables } from '../define/prompt.ts';
 import { readFixtures } from './fixtures.ts';
 import { createModuleLoader, type ModuleLoader } from './module-loader.ts';
 import { type Problem, Problems } from './problems.ts';
 import { locateInSource } from './source-text.ts';
 import { type RawExample, readTrainingData } from './training-data.ts';
-import type { Project, ProjectAction, ProjectIntent, SourceLocation, TrainingExample } from './types.ts';
+import type { Project, ProjectAction, ProjectIntent, ProjectPrompt, SourceLocation, TrainingExample } from './types.ts';
 
 export interface LoadProjectOptions {
   /** Import `actions/` too (the executor and `bot check` do; the NLU does not need them). @default true */
@@ -49,7 +50,8 @@ export async function loadProject(root: string, options: LoadProjectOptions = {}
     const fixtureFiles = options.fixtureFiles?.map((f) => path.resolve(f)) ?? (await listFiles(absRoot, 'fixtures', DATA_FILE));
     const fixtures = await readFixtures(absRoot, fixtureFiles, problems);
     checkFixtures(fixtures, projectIntents, problems, broken);
-    const project = config ? { root: absRoot, config, intents: projectIntents, examples, actions, fixtures } : undefined;
+    const prompts = await loadPrompts(absRoot, loader, problems);
+    const project = config ? { root: absRoot, config, intents: projectIntents, examples, actions, fixtures, prompts } : undefined;
     return { project, problems: problems.list };
   } finally {
     await loader.close();
@@ -278,6 +280,47 @@ function checkFixtures(fixtures: Project['fixtures'], intents: ProjectIntent[], 
         );
     }
   }
+}
+
+async function loadPrompts(root: string, loader: ModuleLoader, problems: Problems): Promise<ProjectPrompt[]> {
+  const prompts: ProjectPrompt[] = [];
+  for (const file of await listFiles(root, 'prompts', TS_FILE)) {
+    const rel = path.relative(root, file);
+    const imported = await loader.import(file);
+    if (!imported.ok) {
+      problems.error(imported.code, imported.message, imported.at);
+      continue;
+    }
+    const found = uniqueValues(imported.exports).filter(isPrompt);
+    if (found.length === 0) {
+      problems.error('MODULE_EMPTY', 'exports no prompt: export default definePrompt({...})', { file: rel });
+      continue;
+    }
+    const source = await readFile(file, 'utf8');
+    for (const prompt of found) {
+      const at = { file: rel, ...locateInSource(source, `'${prompt.name}'`, `"${prompt.name}"`, 'definePrompt') };
+      const first = prompts.find((p) => p.name === prompt.name);
+      if (first) {
+        problems.error(
+          'PROMPT_DUPLICATE',
+          `prompt "${prompt.name}" is declared twice; first at ${first.source.file}${first.source.line ? `:${first.source.line}` : ''}`,
+          at,
+        );
+        continue;
+      }
+      const known = Object.keys(prompt.input.shape);
+      const unknown = templateVariables(prompt.template).filter((v) => !known.includes(v));
+      for (const name of unknown) {
+        const hint = known.length ? ` (it has: ${known.join(', ')})` : ' (it declares no fields)';
+        problems.error('PROMPT_TEMPLATE_VARIABLE', `prompt "${prompt.name}": the template uses {{${name}}}, which its input schema lacks${hint}`, {
+          file: rel,
+          ...locateInSource(source, `{{${name}}}`, `{{ ${name} }}`),
+        });
+      }
+      if (!unknown.length) prompts.push({ name: prompt.name, prompt, source: at });
+    }
+  }
+  return prompts;
 }
 
 /** Files under `root/dir` matching `pattern`, sorted, recursively; none if the folder is absent. */

@@ -7,7 +7,7 @@ export const PROBLEM_CODES = {
   CONFIG_INVALID: 'bot.config.ts does not match the configuration schema',
   MODULE_SYNTAX: 'a TypeScript file does not compile',
   MODULE_THROWS: 'a file throws when it is imported',
-  MODULE_EMPTY: 'a file in intents/ or actions/ exports no intent or action',
+  MODULE_EMPTY: 'a file in intents/, actions/ or prompts/ exports no intent, action or prompt',
   INTENT_INVALID: 'an intent definition is invalid',
   INTENT_DUPLICATE: 'two intents have the same name',
   INTENT_FEW_EXAMPLES: 'an intent has fewer examples than nlu.minExamples',
@@ -19,6 +19,8 @@ export const PROBLEM_CODES = {
   FIXTURE_INVALID: 'a fixture file is not valid YAML/JSONL or a record lacks text or intent',
   FIXTURE_UNKNOWN_INTENT: 'a fixture expects an intent that is not declared',
   FIXTURE_UNKNOWN_ENTITY: "a fixture expects an entity that the intent's schema lacks",
+  PROMPT_DUPLICATE: 'two prompts have the same name',
+  PROMPT_TEMPLATE_VARIABLE: "a prompt's template uses a {{variable}} that its input schema lacks",
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -4,6 +4,7 @@ import type { Action } from '../define/action.ts';
 import type { EntitySpan } from '../define/annotations.ts';
 import type { ResolvedBotConfig } from '../define/bot.ts';
 import type { EntitySpec } from '../define/entity-spec.ts';
+import type { Prompt } from '../define/prompt.ts';
 
 /** Where something came from. `file` is relative to the project root; `line` and `column` are 1-based. */
 export interface SourceLocation {
@@ -40,6 +41,13 @@ export interface ProjectAction {
   source: SourceLocation;
 }
 
+/** A prompt endpoint loaded from `prompts/`. */
+export interface ProjectPrompt {
+  name: string;
+  prompt: Prompt;
+  source: SourceLocation;
+}
+
 /** A test case: the text, the intent expected (`none` for out of scope), and optionally entities and reply. */
 export interface Fixture {
   text: string;
@@ -60,4 +68,6 @@ export interface Project {
   examples: TrainingExample[];
   actions: ProjectAction[];
   fixtures: Fixture[];
+  /** Prompt endpoints from `prompts/*.ts` (served at `POST /v1/prompts/:name`); loadProject always sets it. */
+  prompts?: ProjectPrompt[];
 }

@@ -24,6 +24,10 @@ export interface ServiceOptions {
   host?: string;
   /** The gateway forwards inputs here (the receiver's base URL). */
   receiverUrl?: string;
+  /** For nlp in `nlu.mode` llm or cascade: the gateway's OpenAI-compatible base URL, `http://<gateway>/llm/v1`. */
+  llmUrl?: string;
+  /** The bearer token nlp sends to `llmUrl`. @default "local" */
+  llmApiKey?: string;
 }
 
 /** A started service. */

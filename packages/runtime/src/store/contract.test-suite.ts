@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newSpanId, newTraceId } from '../contracts/ids.ts';
 import type { Span } from '../contracts/span.ts';
-import type { Store } from './types.ts';
+import type { Store, UsageRecord } from './types.ts';
 
 /** A backend several stores can share, the way several processes share one SQLite file or one NATS KV bucket. */
 export interface StoreFixture {
@@ -25,6 +25,25 @@ function span(traceId: string, overrides: Partial<Span> = {}): Span {
     startMs: 100,
     endMs: 110,
     attributes: {},
+    ...overrides,
+  };
+}
+
+function usage(overrides: Partial<UsageRecord> = {}): UsageRecord {
+  return {
+    traceId: newTraceId(),
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    inputTokens: 100,
+    outputTokens: 20,
+    cachedTokens: 0,
+    costUsd: 0.001,
+    latencyMs: 120,
+    cacheHit: false,
+    estimated: false,
+    apiKeyId: 'local',
+    status: 'ok',
+    atMs: Date.now(),
     ...overrides,
   };
 }
@@ -133,6 +152,41 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       ]);
       expect(await store.listRecentTraces(1)).toHaveLength(1);
       await expect(store.appendSpans([{ ...span(older), endMs: 1 }])).rejects.toMatchObject({ code: 'CONTRACT_INVALID', nonRetryable: true });
+    });
+
+    it('keeps an LLM usage ledger: totals by model, key and UTC day over a range, and what a key spent today', async () => {
+      const [a, b] = [await open(), await open()];
+      const day1 = Date.UTC(2026, 0, 10, 12);
+      const day2 = Date.UTC(2026, 0, 11, 8);
+      await a.recordUsage(usage({ atMs: day1, apiKeyId: 'ci', costUsd: 0.25 }));
+      await a.recordUsage(usage({ atMs: day1 + 1, model: 'claude-haiku', provider: 'anthropic', apiKeyId: 'ci', costUsd: 0.5, cachedTokens: 40 }));
+      await b.recordUsage(usage({ atMs: day2, costUsd: 0, cacheHit: true, estimated: true }));
+      await b.recordUsage(usage({ atMs: day2 + 1, status: 'failed', errorCode: 'LLM_UPSTREAM_ERROR', inputTokens: 0, outputTokens: 0, costUsd: 0 }));
+      const all = await b.usageTotals();
+      expect(all.total).toEqual({ calls: 4, inputTokens: 300, outputTokens: 60, cachedTokens: 40, costUsd: 0.75, cacheHits: 1, failed: 1 });
+      expect(all.byModel.map((m) => [m.model, m.calls, m.costUsd])).toEqual([
+        ['claude-haiku', 1, 0.5],
+        ['gpt-4o-mini', 3, 0.25],
+      ]);
+      expect(all.byKey.map((k) => [k.apiKeyId, k.calls])).toEqual([
+        ['ci', 2],
+        ['local', 2],
+      ]);
+      expect(all.byDay.map((d) => [d.day, d.calls])).toEqual([
+        ['2026-01-10', 2],
+        ['2026-01-11', 2],
+      ]);
+      const secondDay = await a.usageTotals({ from: Date.UTC(2026, 0, 11), to: Date.UTC(2026, 0, 12) });
+      expect(secondDay.total.calls).toBe(2);
+      expect((await a.usageTotals({ from: Date.UTC(2027, 0, 1) })).total).toMatchObject({ calls: 0, costUsd: 0 });
+
+      expect(await a.spentToday('ci')).toEqual({ costUsd: 0, tokens: 0 });
+      await a.recordUsage(usage({ apiKeyId: 'ci', costUsd: 0.1, inputTokens: 7, outputTokens: 3 }));
+      await b.recordUsage(usage({ apiKeyId: 'other', costUsd: 0.2, inputTokens: 1, outputTokens: 1 }));
+      expect(await b.spentToday('ci')).toEqual({ costUsd: 0.1, tokens: 10 });
+      const everyone = await b.spentToday();
+      expect(everyone.tokens).toBe(12);
+      expect(everyone.costUsd).toBeCloseTo(0.3, 9);
     });
   });
 }

@@ -1,3 +1,16 @@
 // Store: the interface every adapter implements, and the SQLite adapter.
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
-export type { ClaimOptions, ClaimResult, ConversationContext, MessageRecord, MessageStatus, MessageUpdate, Store, TraceSummary } from './types.ts';
+export type {
+  ClaimOptions,
+  ClaimResult,
+  ConversationContext,
+  MessageRecord,
+  MessageStatus,
+  MessageUpdate,
+  Store,
+  TraceSummary,
+  UsageRecord,
+  UsageStatus,
+  UsageSums,
+  UsageTotals,
+} from './types.ts';

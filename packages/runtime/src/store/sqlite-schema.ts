@@ -1,4 +1,4 @@
-// The store's tables: messages, conversation contexts, the idempotency ledger, spans and per-trace summaries.
+// The store's tables: messages, conversation contexts, the idempotency ledger, spans, per-trace summaries and the LLM usage ledger.
 import type { SqliteDatabase } from '../broker/sqlite-open.ts';
 
 const DDL = `
@@ -47,9 +47,28 @@ CREATE TABLE IF NOT EXISTS store_traces (
   span_count INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS store_traces_start ON store_traces (start_ms);
+CREATE TABLE IF NOT EXISTS store_usage (
+  id INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  trace_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  api_key_id TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cached_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  cache_hit INTEGER NOT NULL,
+  estimated INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  error_code TEXT
+);
+CREATE INDEX IF NOT EXISTS store_usage_at ON store_usage (at_ms);
+CREATE INDEX IF NOT EXISTS store_usage_key_at ON store_usage (api_key_id, at_ms);
 `;
 
-/** Creates the tables if they are missing. Safe to run from several processes at once. */
+/** Creates the tables if they are missing (new tables are added to existing files the same way). Safe to run from several processes at once. */
 export function migrateStoreSchema(db: SqliteDatabase): void {
   db.transaction(() => db.exec(DDL)).immediate();
 }

@@ -4,7 +4,18 @@ import { openSqlite, type SqliteDatabase } from '../broker/sqlite-open.ts';
 import { encode } from '../contracts/codec.ts';
 import { type Span, SpanSchema } from '../contracts/span.ts';
 import { migrateStoreSchema } from './sqlite-schema.ts';
-import type { ClaimOptions, ClaimResult, ConversationContext, MessageRecord, MessageUpdate, Store, TraceSummary } from './types.ts';
+import type {
+  ClaimOptions,
+  ClaimResult,
+  ConversationContext,
+  MessageRecord,
+  MessageUpdate,
+  Store,
+  TraceSummary,
+  UsageRecord,
+  UsageSums,
+  UsageTotals,
+} from './types.ts';
 
 export interface SqliteStoreOptions {
   /** The database file, e.g. `.bot/state.db`. */
@@ -48,6 +59,34 @@ interface TraceRow {
   span_count: number;
 }
 
+interface SumsRow {
+  grp: string | null;
+  calls: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_tokens: number | null;
+  cost_usd: number | null;
+  cache_hits: number | null;
+  failed: number | null;
+}
+
+const SUMS = `count(*) AS calls, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cached_tokens) AS cached_tokens,
+  sum(cost_usd) AS cost_usd, sum(cache_hit) AS cache_hits, sum(status = 'failed') AS failed`;
+const RANGE = 'WHERE at_ms >= @from AND at_ms < @to';
+
+function toSums(row: SumsRow | undefined): UsageSums {
+  return {
+    calls: row?.calls ?? 0,
+    inputTokens: row?.input_tokens ?? 0,
+    outputTokens: row?.output_tokens ?? 0,
+    cachedTokens: row?.cached_tokens ?? 0,
+    // Summing floats drifts in the last digits; a ledger shows micro-dollars at most.
+    costUsd: Math.round((row?.cost_usd ?? 0) * 1e9) / 1e9,
+    cacheHits: row?.cache_hits ?? 0,
+    failed: row?.failed ?? 0,
+  };
+}
+
 function prepare(db: SqliteDatabase) {
   const s = (sql: string): Statement => db.prepare(sql);
   return {
@@ -75,6 +114,17 @@ function prepare(db: SqliteDatabase) {
         span_count = span_count + 1, root_name = coalesce(excluded.root_name, root_name)`),
     listSpans: s('SELECT span FROM store_spans WHERE trace_id = ? ORDER BY start_ms, span_id').pluck(),
     recentTraces: s('SELECT * FROM store_traces ORDER BY start_ms DESC LIMIT ?'),
+    insertUsage: s(`
+      INSERT INTO store_usage (at_ms, trace_id, model, provider, api_key_id, input_tokens, output_tokens, cached_tokens, cost_usd, latency_ms,
+        cache_hit, estimated, status, error_code)
+      VALUES (@atMs, @traceId, @model, @provider, @apiKeyId, @inputTokens, @outputTokens, @cachedTokens, @costUsd, @latencyMs,
+        @cacheHit, @estimated, @status, @errorCode)`),
+    usageTotal: s(`SELECT NULL AS grp, ${SUMS} FROM store_usage ${RANGE}`),
+    usageByModel: s(`SELECT model AS grp, ${SUMS} FROM store_usage ${RANGE} GROUP BY model ORDER BY model`),
+    usageByKey: s(`SELECT api_key_id AS grp, ${SUMS} FROM store_usage ${RANGE} GROUP BY api_key_id ORDER BY api_key_id`),
+    usageByDay: s(`SELECT strftime('%Y-%m-%d', at_ms / 1000, 'unixepoch') AS grp, ${SUMS} FROM store_usage ${RANGE} GROUP BY grp ORDER BY grp`),
+    spentByKey: s('SELECT sum(cost_usd) AS cost, sum(input_tokens + output_tokens) AS tokens FROM store_usage WHERE api_key_id = ? AND at_ms >= ?'),
+    spentAll: s('SELECT sum(cost_usd) AS cost, sum(input_tokens + output_tokens) AS tokens FROM store_usage WHERE at_ms >= ?'),
     pruneContexts: s('DELETE FROM store_contexts WHERE expires_at <= ?'),
     pruneMessages: s('DELETE FROM store_messages WHERE updated_at < ?'),
     pruneLedger: s('DELETE FROM store_idempotency WHERE updated_at < ?'),
@@ -201,6 +251,36 @@ class SqliteStore implements Store {
       endMs: row.end_ms,
       spanCount: row.span_count,
     }));
+  }
+
+  async recordUsage(record: UsageRecord): Promise<void> {
+    this.st.insertUsage.run({
+      ...record,
+      cacheHit: record.cacheHit ? 1 : 0,
+      estimated: record.estimated ? 1 : 0,
+      latencyMs: Math.round(record.latencyMs),
+      errorCode: record.errorCode ?? null,
+    });
+  }
+
+  async usageTotals(range: { from?: number; to?: number } = {}): Promise<UsageTotals> {
+    const params = { from: range.from ?? 0, to: range.to ?? Number.MAX_SAFE_INTEGER };
+    const grouped = (statement: Statement) => (statement.all(params) as SumsRow[]).map((row) => ({ key: row.grp ?? '', sums: toSums(row) }));
+    return {
+      total: toSums(this.st.usageTotal.get(params) as SumsRow),
+      byModel: grouped(this.st.usageByModel).map(({ key, sums }) => ({ model: key, ...sums })),
+      byKey: grouped(this.st.usageByKey).map(({ key, sums }) => ({ apiKeyId: key, ...sums })),
+      byDay: grouped(this.st.usageByDay).map(({ key, sums }) => ({ day: key, ...sums })),
+    };
+  }
+
+  async spentToday(apiKeyId?: string): Promise<{ costUsd: number; tokens: number }> {
+    const midnight = Math.floor(Date.now() / DAY) * DAY;
+    const row = (apiKeyId === undefined ? this.st.spentAll.get(midnight) : this.st.spentByKey.get(apiKeyId, midnight)) as {
+      cost: number | null;
+      tokens: number | null;
+    };
+    return { costUsd: row.cost ?? 0, tokens: row.tokens ?? 0 };
   }
 
   async close(): Promise<void> {

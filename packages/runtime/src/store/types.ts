@@ -62,6 +62,54 @@ export interface TraceSummary {
   spanCount: number;
 }
 
+/** How an LLM call ended: `ok`; `partial` (a stream broke after bytes reached the client); `failed` (nothing was served). */
+export type UsageStatus = 'ok' | 'partial' | 'failed';
+
+/** One LLM call in the cost ledger: who made it, what it cost and how it went. */
+export interface UsageRecord {
+  traceId: string;
+  /** The model the client asked for (the alias). */
+  model: string;
+  /** The provider that served it (or was last tried). */
+  provider: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens served from the provider's prompt cache (part of `inputTokens`). */
+  cachedTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  /** Answered from the gateway's response cache: no upstream call, no cost. */
+  cacheHit: boolean;
+  /** Tokens counted with a tokenizer because the provider reported none (or nonsense). */
+  estimated: boolean;
+  /** The id of the API key that made the call (`local` in dev mode). Never the key itself. */
+  apiKeyId: string;
+  status: UsageStatus;
+  /** The error code, when the call failed or broke. */
+  errorCode?: string;
+  /** Epoch ms when the call started. */
+  atMs: number;
+}
+
+/** Sums of a group of usage records. */
+export interface UsageSums {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  costUsd: number;
+  cacheHits: number;
+  failed: number;
+}
+
+/** Ledger totals over a time range, overall and grouped by model, API key and UTC day (`YYYY-MM-DD`). */
+export interface UsageTotals {
+  total: UsageSums;
+  byModel: Array<UsageSums & { model: string }>;
+  byKey: Array<UsageSums & { apiKeyId: string }>;
+  byDay: Array<UsageSums & { day: string }>;
+}
+
 /** Durable state shared by the bot's processes: SQLite locally, NATS KV in a cluster. */
 export interface Store {
   /** Creates or updates a message's record. */
@@ -87,6 +135,13 @@ export interface Store {
   listSpans(traceId: string): Promise<Span[]>;
   /** The latest traces, newest first. @param limit @default 50 */
   listRecentTraces(limit?: number): Promise<TraceSummary[]>;
+
+  /** Appends a call to the LLM cost ledger. */
+  recordUsage(record: UsageRecord): Promise<void>;
+  /** Ledger totals for calls started in `[from, to)` (epoch ms; open ends when left out). */
+  usageTotals(range?: { from?: number; to?: number }): Promise<UsageTotals>;
+  /** What one API key (or, without one, every key) spent since the start of the current UTC day, for budgets. */
+  spentToday(apiKeyId?: string): Promise<{ costUsd: number; tokens: number }>;
 
   close(): Promise<void>;
 }

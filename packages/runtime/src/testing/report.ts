@@ -16,7 +16,14 @@ export const CaseOutcomeSchema = z.object({
   file: z.string().optional(),
   line: z.number().int().optional(),
   expected: z.object({ intent: z.string(), entities: z.record(z.string(), z.unknown()).optional() }),
-  got: z.object({ intent: z.string(), confidence: z.number(), entities: z.record(z.string(), z.unknown()), reply: z.string().optional() }),
+  got: z.object({
+    intent: z.string(),
+    confidence: z.number(),
+    entities: z.record(z.string(), z.unknown()),
+    reply: z.string().optional(),
+    /** Which engine answered: the local model or the LLM (`nlu.mode` llm and cascade). */
+    path: z.enum(['local', 'llm']).optional(),
+  }),
   passed: z.boolean(),
   /** Why it failed: "intent", "entity <name>: expected X, got Y", "missing entity <name>", "unexpected entity <name>". */
   reasons: z.array(z.string()),
@@ -50,6 +57,8 @@ export const TestReportSchema = z.object({
   }),
   latency: z.object({ p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), p99Ms: z.number().nullable() }),
   training: z.object({ ms: z.number(), fromCache: z.boolean(), examples: z.number().int(), intents: z.number().int() }),
+  /** LLM calls of the run (all zero for the local engine); `costUsd` as the gateway reported it. */
+  usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number(), llmCalls: z.number().int() }),
   failures: z.array(CaseOutcomeSchema),
   thresholds: z.object({
     accuracy: ratio.optional(),

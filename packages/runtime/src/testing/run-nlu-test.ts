@@ -1,5 +1,6 @@
 // Trains the project's NLU and scores it on fixtures or by cross-validation: the engine of `bot test`.
 import { createRecognizer, type Recognizer } from '../nlu/index.ts';
+import type { LlmClientOptions } from '../nlu/llm-recognizer.ts';
 import type { Project } from '../project/types.ts';
 import { makeFolds } from './cross-validate.ts';
 import type { TestReport } from './report.ts';
@@ -14,17 +15,21 @@ export interface NluTestOptions {
   now?: Date;
   onCase?: ScoreOptions['onCase'];
   onProgress?: (phase: 'training' | 'scoring', done: number, total: number) => void;
+  /** Where `nlu.mode` llm and cascade reach the model; its `fetch` may be a cassette's (record/replay). */
+  llm?: LlmClientOptions;
 }
 
+/** Scores the project's NLU, in its configured `nlu.mode`, on its fixtures (or by k-fold cross-validation). */
 export async function runNluTest(project: Project, options: NluTestOptions = {}): Promise<TestReport> {
   const progress = options.onProgress;
   if (options.crossValidate) return crossValidate(project, options.crossValidate, options);
   const recognizer = await createRecognizer(project, {
     cacheDir: options.cacheDir,
+    llm: options.llm,
     onProgress: progress && ((done, total) => progress('training', done, total)),
   });
   const cases: TestCase[] = project.fixtures;
-  return scoreFixtures(cases, (testCase, parseOptions) => recognizer.parse(testCase.text, parseOptions), {
+  return scoreFixtures(cases, (testCase, parseOptions) => recognizer.parseAsync(testCase.text, parseOptions), {
     thresholds: options.thresholds,
     now: options.now,
     onCase: options.onCase,
@@ -38,14 +43,14 @@ async function crossValidate(project: Project, k: number, options: NluTestOption
   const recognizers: Recognizer[] = [];
   let trainMs = 0;
   for (const [i, fold] of folds.entries()) {
-    const recognizer = await createRecognizer(fold.train, {});
+    const recognizer = await createRecognizer(fold.train, { llm: options.llm });
     trainMs += recognizer.trainMs;
     recognizers.push(recognizer);
     options.onProgress?.('training', i + 1, folds.length);
   }
   // Score every held-out case with the model of its own fold, as one report.
   const cases = folds.flatMap((fold, i) => fold.test.map((c) => ({ ...c, fold: i })));
-  return scoreFixtures(cases, (testCase, parseOptions) => (recognizers[testCase.fold] as Recognizer).parse(testCase.text, parseOptions), {
+  return scoreFixtures(cases, (testCase, parseOptions) => (recognizers[testCase.fold] as Recognizer).parseAsync(testCase.text, parseOptions), {
     thresholds: options.thresholds,
     now: options.now,
     onCase: options.onCase,

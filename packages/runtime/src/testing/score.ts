@@ -2,6 +2,7 @@
 import { NONE_INTENT } from '../define/intent.ts';
 import type { NluParseOptions, NluResult } from '../nlu/types.ts';
 import type { SourceLocation } from '../project/types.ts';
+import { addUsage, type LlmUsage, NO_USAGE } from '../structured-output/llm-usage.ts';
 import { type Counts, emptyCounts, mean, percentile, ratio, scoreCounts } from './metrics.ts';
 import type { CaseOutcome, TestReport } from './report.ts';
 
@@ -19,6 +20,8 @@ export interface TestCase {
 export interface ScoreOptions {
   thresholds?: { accuracy?: number; entityF1?: number };
   training?: TestReport['training'];
+  /** LLM usage of the run. @default zeros */
+  usage?: LlmUsage;
   /** Reference time for cases without their own. @default now */
   now?: Date;
   onProgress?: (done: number, total: number) => void;
@@ -29,21 +32,24 @@ export interface ScoreOptions {
 }
 
 /** Answers one case; gets the whole case so a caller can route it (cross-validation picks the fold's model). */
-export type ParseFn<C extends TestCase> = (testCase: C, options: NluParseOptions) => NluResult;
+export type ParseFn<C extends TestCase> = (testCase: C, options: NluParseOptions) => NluResult | Promise<NluResult>;
 
-export function scoreFixtures<C extends TestCase>(cases: readonly C[], parse: ParseFn<C>, options: ScoreOptions = {}): TestReport {
+/** Scores every case in order (one at a time, so latencies are honest); LLM usage is summed into the report. */
+export async function scoreFixtures<C extends TestCase>(cases: readonly C[], parse: ParseFn<C>, options: ScoreOptions = {}): Promise<TestReport> {
   const now = options.now ?? new Date();
   const outcomes: CaseOutcome[] = [];
+  let usage = options.usage ?? NO_USAGE;
   for (const [i, testCase] of cases.entries()) {
     const referenceTime = testCase.referenceTime ? new Date(testCase.referenceTime) : now;
     const started = performance.now();
-    const result = parse(testCase, { referenceTime });
+    const result = await parse(testCase, { referenceTime });
+    if (result.usage) usage = addUsage(usage, result.usage);
     const outcome = judgeCase(testCase, answerOf(result), performance.now() - started);
     outcomes.push(outcome);
     options.onCase?.(outcome);
     if (options.onProgress && (i % 50 === 49 || i === cases.length - 1)) options.onProgress(i + 1, cases.length);
   }
-  return summariseOutcomes(outcomes, options);
+  return summariseOutcomes(outcomes, { ...options, usage });
 }
 
 /** What the bot answered for one case: from the NLU directly, or from the running bot (`--e2e`). */
@@ -53,12 +59,14 @@ export interface CaseAnswer {
   entities: Record<string, unknown>;
   /** The action's reply, checked against the fixture's `reply` when both are present. */
   reply?: string;
+  /** Which engine answered. */
+  path?: 'local' | 'llm';
 }
 
 function answerOf(result: NluResult): CaseAnswer {
   const entities: Record<string, unknown> = {};
   for (const e of result.entities) entities[e.entity] = entities[e.entity] === undefined ? e.value : ([] as unknown[]).concat(entities[e.entity], e.value);
-  return { intent: result.intent.name, confidence: result.intent.confidence, entities };
+  return { intent: result.intent.name, confidence: result.intent.confidence, entities, ...(result.path && { path: result.path }) };
 }
 
 /** Compares one answer with its case: intent, entities when the case gives them, reply when both have one. */
@@ -85,7 +93,13 @@ export function judgeCase(testCase: TestCase, answer: CaseAnswer, latencyMs: num
     file: testCase.source?.file,
     line: testCase.source?.line,
     expected: { intent: testCase.intent, entities: testCase.entities },
-    got: { intent: answer.intent, confidence: answer.confidence, entities: got, ...(answer.reply !== undefined && { reply: answer.reply }) },
+    got: {
+      intent: answer.intent,
+      confidence: answer.confidence,
+      entities: got,
+      ...(answer.reply !== undefined && { reply: answer.reply }),
+      ...(answer.path && { path: answer.path }),
+    },
     passed: reasons.length === 0,
     reasons,
     latencyMs,
@@ -184,6 +198,7 @@ export function summariseOutcomes(outcomes: CaseOutcome[], options: ScoreOptions
     entities: { ...entityScore, perEntity: entityRows },
     latency: { p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), p99Ms: percentile(latencies, 0.99) },
     training: options.training ?? { ms: 0, fromCache: false, examples: 0, intents: 0 },
+    usage: { ...(options.usage ?? NO_USAGE) },
     failures,
     thresholds: { ...thresholds, violations },
     passed: judgedByThresholds ? violations.length === 0 : failures.length === 0,

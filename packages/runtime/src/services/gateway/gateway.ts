@@ -7,8 +7,10 @@ import type { RunningService, ServiceContext, ServiceOptions } from '../service-
 import { ConversationParamsSchema } from './api-schemas.ts';
 import { EventStreams } from './event-streams.ts';
 import { createGatewayMetrics } from './gateway-metrics.ts';
+import { registerLlmRoutes } from './llm-routes.ts';
 import { registerMessageRoutes } from './message-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
+import { registerPromptRoutes } from './prompt-routes.ts';
 import { createReceiverClient } from './receiver-client.ts';
 import { subscribeReplyFeed } from './reply-feed.ts';
 import { ReplyWaiters } from './reply-waiters.ts';
@@ -86,6 +88,8 @@ export async function createGateway(context: ServiceContext, options: GatewayOpt
   });
   registerMessageRoutes(app, { store, receiver, waiters, metrics, spans });
   registerOpsRoutes(app, { receiver, metrics, subscribed: () => subscribed });
+  registerLlmRoutes(app, { options: context.project.config.llm, store, logger, spans });
+  registerPromptRoutes(app, { prompts: context.project.prompts });
   app.get('/v1/conversations/:id/events', async (request, reply) => {
     const params = ConversationParamsSchema.safeParse(request.params);
     if (!params.success) throw invalidRequest('params', params.error);

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { BotConfigSchema } from '../../define/bot.ts';
+import { type FakeChat, startFakeChat } from '../../nlu/__fixtures__/fake-chat-server.ts';
 import type { RunningService } from '../service-context.ts';
 import { TOPICS } from '../topics.ts';
 import { openHarness, type ServiceHarness, waitFor } from './__fixtures__/service-harness.ts';
@@ -7,16 +9,19 @@ import { createNlp } from './index.ts';
 
 let harness: ServiceHarness;
 let nlp: RunningService | undefined;
+let fake: FakeChat | undefined;
 
-async function start(project = taskProject()) {
+async function start(project = taskProject(), llmUrl?: string) {
   harness = await openHarness();
-  nlp = await createNlp(harness.context(project));
+  nlp = await createNlp(harness.context(project), { llmUrl });
 }
 
 afterEach(async () => {
   await nlp?.close();
   nlp = undefined;
   await harness.close();
+  await fake?.close();
+  fake = undefined;
 });
 
 describe('nlp service', () => {
@@ -149,5 +154,35 @@ describe('nlp service', () => {
     expect(await harness.intent(during.id)).toMatchObject({ intent: 'update_status' });
     const after = await harness.send('hello there');
     expect(await harness.intent(after.id)).toMatchObject({ intent: 'greet' });
+  });
+
+  it('in llm mode publishes the intent the model chose, with path llm and its tokens and cost on the span', async () => {
+    fake = await startFakeChat(() => ({ result: { intent: 'update_status', entities: { project: 'Apollo', status: 'done', due: null } } }));
+    await start({ ...taskProject(), config: BotConfigSchema.parse({ name: 'task-bot', nlu: { mode: 'llm' } }) }, fake.url);
+    const input = await harness.send('Apollo is wrapped up, ship it');
+    expect(await harness.intent(input.id)).toMatchObject({
+      intent: 'update_status',
+      entities: { project: 'Apollo', status: 'done' },
+      path: 'llm',
+      confidence: 1,
+    });
+    expect(fake.requests[0]?.headers.traceparent).toContain(input.traceId);
+    const spans = await waitFor(async () => {
+      const found = await harness.store.listSpans(input.traceId);
+      return found.length ? found : undefined;
+    }, 'span');
+    expect(spans[0]?.attributes).toEqual({
+      intent: 'update_status',
+      confidence: 1,
+      path: 'llm',
+      model: 'gpt-4o-mini',
+      llmCalls: 1,
+      inputTokens: 120,
+      outputTokens: 15,
+      costUsd: 0.0002,
+      entities: 2,
+      rejected: 0,
+      outcome: 'recognized',
+    });
   });
 });

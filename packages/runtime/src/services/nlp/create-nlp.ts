@@ -1,20 +1,25 @@
-// createNlp: the nlp service — consumes `inputs`, recognises intents with the local engine, keeps conversation context.
+// createNlp: the nlp service — consumes `inputs`, recognises intents (local engine, LLM or cascade), keeps conversation context.
 import path from 'node:path';
+import type { RecognizerOptions } from '../../nlu/recognizer.ts';
 import { createRecognizer, type Recognizer } from '../../nlu/recognizer.ts';
 import type { Project } from '../../project/types.ts';
-import type { RunningService, ServiceContext } from '../service-context.ts';
+import type { RunningService, ServiceContext, ServiceOptions } from '../service-context.ts';
 import { GROUPS, TOPICS } from '../topics.ts';
 import type { Nlu } from './decide-turn.ts';
 import { handleInput } from './handle-input.ts';
 
 /**
- * Starts the nlp service: trains (or loads from `<stateDir>/nlu`) the project's model, then consumes `inputs`
+ * Starts the nlp service: trains (or loads from `<stateDir>/nlu`) the project's model (and, in `nlu.mode` llm or
+ * cascade, reaches the LLM at `options.llmUrl`), then consumes `inputs`
  * in group `nlp`, publishing IntentRecognized to `intents` and clarifications and fallbacks to `results`.
  */
-export async function createNlp(context: ServiceContext): Promise<RunningService> {
+export async function createNlp(context: ServiceContext, options: ServiceOptions = {}): Promise<RunningService> {
   const { broker, store, logger } = context;
-  const cacheDir = path.join(context.stateDir, 'nlu');
-  let nlu: Nlu = { project: context.project, recognizer: warmUp(await createRecognizer(context.project, { cacheDir }), context.project) };
+  const recognizerOptions: RecognizerOptions = {
+    cacheDir: path.join(context.stateDir, 'nlu'),
+    ...(options.llmUrl && { llm: { baseURL: options.llmUrl, apiKey: options.llmApiKey } }),
+  };
+  let nlu: Nlu = { project: context.project, recognizer: warmUp(await createRecognizer(context.project, recognizerOptions), context.project) };
   let generation = 0;
   let closed = false;
 
@@ -28,7 +33,7 @@ export async function createNlp(context: ServiceContext): Promise<RunningService
     // Messages keep being recognised by the old model until the new one is ready; the latest reload wins.
     async reload(project: Project) {
       const mine = ++generation;
-      const recognizer = warmUp(await createRecognizer(project, { cacheDir }), project);
+      const recognizer = warmUp(await createRecognizer(project, recognizerOptions), project);
       if (mine === generation && !closed) nlu = { project, recognizer };
     },
     async close() {

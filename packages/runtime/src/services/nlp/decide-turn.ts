@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { NluResult, Recognizer } from '../../nlu/index.ts';
 import type { Project, ProjectIntent } from '../../project/types.ts';
 import type { ConversationContext } from '../../store/types.ts';
+import type { LlmUsage } from '../../structured-output/llm-usage.ts';
 import { CANCELLED_REPLY, confirmationQuestion, confirmationRetry, fallbackReply, slotQuestion, slotRetry } from './nlp-replies.ts';
 import { isCancel, readYesNo } from './yes-no.ts';
 
@@ -14,6 +15,14 @@ interface Scored {
   ranking: { intent: string; confidence: number }[];
   /** Entities the schema refused (reported in the span, never passed on). */
   rejected: number;
+  /** Which engine decided. */
+  path: 'local' | 'llm';
+  /** LLM calls made for this turn, if any. */
+  usage?: LlmUsage;
+  /** Why the LLM's answer was not used. */
+  llmError?: string;
+  /** The model asked, when the LLM was. */
+  model?: string;
 }
 
 /** What to do with a turn. `intent`: complete, run it. `ask`: a question back. `reply`: answer and forget the context. */
@@ -30,17 +39,24 @@ export interface Nlu {
   recognizer: Recognizer;
 }
 
-export function decideTurn(nlu: Nlu, text: string, context: ConversationContext | undefined, referenceTime: Date): TurnDecision {
+export interface TurnInput {
+  text: string;
+  referenceTime: Date;
+  traceId?: string;
+}
+
+export async function decideTurn(nlu: Nlu, turn: TurnInput, context: ConversationContext | undefined): Promise<TurnDecision> {
+  const { text, referenceTime, traceId } = turn;
   const pending = context?.pendingIntent ? nlu.project.intents.find((i) => i.name === context.pendingIntent) : undefined;
-  if (!pending || !context?.awaiting) return recognize(nlu, text, referenceTime);
-  const answered: Scored = { confidence: 1, ranking: [{ intent: pending.name, confidence: 1 }], rejected: 0 };
+  if (!pending || !context?.awaiting) return recognize(nlu, await nlu.recognizer.parseAsync(text, { referenceTime, traceId }));
+  const answered: Scored = { confidence: 1, ranking: [{ intent: pending.name, confidence: 1 }], rejected: 0, path: 'local' };
 
   if (context.awaiting.kind === 'confirmation') {
     const answer = readYesNo(text);
     if (answer === 'yes') return { ...answered, kind: 'intent', intent: pending.name, entities: context.entities, confirmed: true };
     if (answer === 'no') return cancelled(pending, answered);
-    const parsed = nlu.recognizer.parse(text, { referenceTime });
-    if (abandons(parsed, pending, text)) return recognize(nlu, text, referenceTime, parsed);
+    const parsed = await nlu.recognizer.parseAsync(text, { referenceTime, traceId });
+    if (abandons(parsed, pending, text)) return recognize(nlu, parsed);
     return {
       ...answered,
       kind: 'ask',
@@ -53,19 +69,23 @@ export function decideTurn(nlu: Nlu, text: string, context: ConversationContext 
 
   if (isCancel(text)) return cancelled(pending, answered);
   const awaited = context.awaiting.entity;
-  const parsed = nlu.recognizer.parse(text, { referenceTime, intent: pending.name });
-  const found = parsed.entities.some((e) => e.entity === awaited);
-  if (!found && abandons(parsed, pending, text)) return recognize(nlu, text, referenceTime);
+  const parsed = await nlu.recognizer.parseAsync(text, { referenceTime, traceId, intent: pending.name });
+  // The local engine extracts the pending intent's entities when asked to; an LLM's belong to the intent it chose.
+  const answers = parsed.path === 'llm' && parsed.intent.name !== pending.name ? [] : parsed.entities;
+  const found = answers.some((e) => e.entity === awaited);
+  if (!found && abandons(parsed, pending, text)) {
+    return recognize(nlu, parsed.path === 'llm' ? parsed : await nlu.recognizer.parseAsync(text, { referenceTime, traceId }));
+  }
+  const slotScore = { ...answered, ...llmOf(parsed, nlu), rejected: parsed.rejected.length };
   const entities = { ...context.entities };
-  for (const entity of parsed.entities) entities[entity.entity] ??= entity.value;
+  for (const entity of answers) entities[entity.entity] ??= entity.value;
   entities[awaited] ??= wholeTextAnswer(pending, awaited, text);
   if (entities[awaited] === undefined) {
     delete entities[awaited];
     const spec = pending.entities.find((s) => s.name === awaited);
     const question = spec ? slotRetry(spec) : `Which ${awaited}?`;
     return {
-      ...answered,
-      rejected: parsed.rejected.length,
+      ...slotScore,
       kind: 'ask',
       intent: pending.name,
       entities,
@@ -73,18 +93,19 @@ export function decideTurn(nlu: Nlu, text: string, context: ConversationContext 
       text: question,
     };
   }
-  return complete(pending, entities, { ...answered, rejected: parsed.rejected.length });
+  return complete(pending, entities, slotScore);
 }
 
-function recognize(nlu: Nlu, text: string, referenceTime: Date, alreadyParsed?: NluResult): TurnDecision {
-  const parsed = alreadyParsed ?? nlu.recognizer.parse(text, { referenceTime });
+function recognize(nlu: Nlu, parsed: NluResult): TurnDecision {
   const scored: Scored = {
     confidence: clamp(parsed.intent.confidence),
     ranking: parsed.ranking.map((r) => ({ intent: r.name, confidence: clamp(r.confidence) })),
     rejected: parsed.rejected.length,
+    ...llmOf(parsed, nlu),
   };
   const intent = nlu.project.intents.find((i) => i.name === parsed.intent.name);
-  if (!intent || intent.name === 'none' || parsed.intent.confidence < nlu.project.config.nlu.threshold) {
+  // An LLM answer is a choice, not a score: only the local engine's confidence is held to the threshold.
+  if (!intent || intent.name === 'none' || (parsed.path !== 'llm' && parsed.intent.confidence < nlu.project.config.nlu.threshold)) {
     return { ...scored, kind: 'reply', intent: 'none', reply: fallbackReply(nlu.project.intents), outcome: 'fallback' };
   }
   const entities: Record<string, unknown> = {};
@@ -119,6 +140,14 @@ function wholeTextAnswer(intent: ProjectIntent, entity: string, text: string): s
   if (spec?.kind !== 'text' || value === '' || value.length > 200) return undefined;
   const field = intent.schema.shape[entity] as z.ZodType | undefined;
   return field?.safeParse(value).success ? value : undefined;
+}
+
+function llmOf(parsed: NluResult, nlu: Nlu): Pick<Scored, 'path' | 'usage' | 'llmError' | 'model'> {
+  return {
+    path: parsed.path ?? 'local',
+    ...(parsed.usage && { usage: parsed.usage, model: nlu.project.config.nlu.model }),
+    ...(parsed.llmError !== undefined && { llmError: parsed.llmError }),
+  };
 }
 
 function clamp(confidence: number): number {

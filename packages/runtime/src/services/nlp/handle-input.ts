@@ -45,7 +45,7 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
   try {
     const startMs = Date.now();
     const context = await deps.store.getContext(input.conversationId);
-    const decision = decideTurn(deps.current(), input.text, context, new Date(input.receivedAt));
+    const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
     effects = buildTurnEffects(input, decision, startMs);
     await deps.store.complete(key, effects);
   } catch (error) {

@@ -43,7 +43,7 @@ export function buildTurnEffects(input: InputReceived, decision: TurnDecision, s
         confidence: decision.confidence,
         entities: decision.entities,
         ranking: decision.ranking.slice(0, 20),
-        path: 'local',
+        path: decision.path,
         ...(decision.confirmed ? { confirmed: true } : {}),
         idempotencyKey: input.id,
       }),
@@ -78,7 +78,8 @@ export function buildTurnEffects(input: InputReceived, decision: TurnDecision, s
     attributes: {
       intent: decision.intent,
       confidence: decision.confidence,
-      path: 'local',
+      path: decision.path,
+      ...llmAttributes(decision),
       entities: decision.kind === 'reply' ? 0 : Object.keys(decision.entities).length,
       rejected: decision.rejected,
       outcome: decision.kind === 'intent' ? 'recognized' : decision.kind === 'ask' ? `ask-${decision.ask.kind}` : decision.outcome,
@@ -97,6 +98,19 @@ export async function applyTurnEffects(effects: TurnEffects, broker: Broker, sto
   await store.putMessage(effects.status);
   await broker.publish(effects.topic, { payload: effects.payload, orderingKey: conversationId });
   if (!options.replay) await store.appendSpans([effects.span]);
+}
+
+// Tokens and cost of the turn's LLM calls, for the TUI and `bot traces`; none on a purely local turn.
+function llmAttributes(decision: TurnDecision): Record<string, string | number> {
+  if (!decision.usage) return {};
+  return {
+    ...(decision.model && { model: decision.model }),
+    llmCalls: decision.usage.llmCalls,
+    inputTokens: decision.usage.inputTokens,
+    outputTokens: decision.usage.outputTokens,
+    costUsd: decision.usage.costUsd,
+    ...(decision.llmError && { llmError: decision.llmError.slice(0, 500) }),
+  };
 }
 
 function check<T>(result: { ok: true; value: T } | { ok: false; error: Error }): T {

@@ -1,0 +1,68 @@
+// Daily budgets per API key and overall: checked before a call against the ledger plus calls in flight, reconciled after.
+import type { Store } from '../store/types.ts';
+import type { Budget } from './config.ts';
+import { LlmError } from './errors.ts';
+
+/** What a call is expected to spend; its reservation is released when the real cost is in the ledger. */
+export interface Reservation {
+  release(): void;
+}
+
+export interface Budgets {
+  /** Throws BUDGET_EXCEEDED when `keyId`'s or the overall daily budget cannot cover `expected` on top of what is spent. */
+  reserve(keyId: string, keyBudget: Budget | undefined, expected: { costUsd: number; tokens: number }): Promise<Reservation>;
+}
+
+const NONE: Reservation = { release() {} };
+
+export function createBudgets(store: Store, overall: Budget | undefined): Budgets {
+  // Calls in flight, so a burst of concurrent calls cannot all pass a check made before any of them is in the ledger.
+  const inFlight = new Map<string, { costUsd: number; tokens: number }>();
+  const add = (key: string, delta: { costUsd: number; tokens: number }, sign: 1 | -1) => {
+    const current = inFlight.get(key) ?? { costUsd: 0, tokens: 0 };
+    inFlight.set(key, { costUsd: current.costUsd + sign * delta.costUsd, tokens: current.tokens + sign * delta.tokens });
+  };
+  const check = async (
+    scope: string,
+    label: string,
+    budget: Budget,
+    spent: Promise<{ costUsd: number; tokens: number }>,
+    expected: { costUsd: number; tokens: number },
+  ) => {
+    const pending = inFlight.get(scope) ?? { costUsd: 0, tokens: 0 };
+    const { costUsd, tokens } = await spent;
+    const resets = new Date((Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000).toISOString();
+    if (budget.dailyUsd !== undefined && costUsd + pending.costUsd + expected.costUsd > budget.dailyUsd) {
+      throw new LlmError(
+        'BUDGET_EXCEEDED',
+        `${label} daily budget of $${budget.dailyUsd} does not cover this call ($${(costUsd + pending.costUsd).toFixed(4)} used today); it resets at ${resets}`,
+        { retryAfterS: Math.ceil((Date.parse(resets) - Date.now()) / 1000) },
+      );
+    }
+    if (budget.dailyTokens !== undefined && tokens + pending.tokens + expected.tokens > budget.dailyTokens) {
+      throw new LlmError(
+        'BUDGET_EXCEEDED',
+        `${label} daily budget of ${budget.dailyTokens} tokens does not cover this call (${tokens + pending.tokens} used today); it resets at ${resets}`,
+        { retryAfterS: Math.ceil((Date.parse(resets) - Date.now()) / 1000) },
+      );
+    }
+  };
+  return {
+    async reserve(keyId, keyBudget, expected) {
+      if (!keyBudget && !overall) return NONE;
+      if (keyBudget) await check(`key:${keyId}`, `the API key "${keyId}"'s`, keyBudget, store.spentToday(keyId), expected);
+      if (overall) await check('all', 'the gateway-wide (llm.budget)', overall, store.spentToday(), expected);
+      add(`key:${keyId}`, expected, 1);
+      add('all', expected, 1);
+      let released = false;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          add(`key:${keyId}`, expected, -1);
+          add('all', expected, -1);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,202 @@
+// POST /chat/completions, framework-free: auth, validation, routing, redaction, cache, budget, the call, and its ledger record.
+
+import { newTraceId } from '../contracts/ids.ts';
+import type { UsageStatus } from '../store/types.ts';
+import { COST_HEADER } from '../structured-output/llm-usage.ts';
+import type { Caller } from './api-keys.ts';
+import { routeModel, type Target } from './config.ts';
+import { costOf, findPrice } from './cost.ts';
+import { LlmError } from './errors.ts';
+import type { LlmGateway } from './llm-gateway.ts';
+import { cacheKeyOf } from './response-cache.ts';
+import { openCall } from './router.ts';
+import { completionFromStream, type RelayResult, relayStream, replayAsStream } from './stream-relay.ts';
+import { estimateUsage, type Usage, usageFromWire } from './usage.ts';
+import { type ChatRequest, ChatRequestSchema, contentText } from './wire.ts';
+
+export interface ChatCall {
+  body: unknown;
+  authorization?: string;
+  /** The caller's trace, so the LLM span joins it. */
+  trace?: { traceId: string; spanId: string };
+  conversationId?: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+/** What to send back: a JSON answer (success or `{error}`), or SSE lines. */
+export type ChatAnswer =
+  | { kind: 'json'; status: number; body: unknown; headers: Record<string, string> }
+  | { kind: 'stream'; headers: Record<string, string>; events: AsyncIterable<string> | Iterable<string> };
+
+/** Recorded in the ledger (never sent) when the client leaves mid-call. */
+const CLIENT_CLOSED = 'CLIENT_CLOSED';
+const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, estimated: false };
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+
+/** Answers one chat-completions call. Never throws: every failure is an answer. */
+export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall): Promise<ChatAnswer> {
+  const startMs = Date.now();
+  const traceId = call.trace?.traceId ?? newTraceId();
+  const headers = { 'x-trace-id': traceId };
+  let caller: Caller;
+  let request: ChatRequest;
+  let targets: readonly Target[];
+  try {
+    caller = gateway.authenticate(call.authorization);
+    const parsed = ChatRequestSchema.safeParse(call.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new LlmError('INVALID_REQUEST', `invalid request: body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not a chat completion request'}`);
+    }
+    request = parsed.data;
+    targets = routeModel(gateway.config, request.model);
+  } catch (error) {
+    return errorAnswer(gateway, error, headers);
+  }
+  const stream = request.stream === true;
+  const record = async (outcome: {
+    target?: Target;
+    upstreamModel?: string;
+    usage: Usage;
+    status: UsageStatus;
+    errorCode?: string;
+    cacheHit?: boolean;
+    attempts?: number;
+  }) => {
+    const target = outcome.target ?? targets[0];
+    const price = target && priceOf(gateway, request.model, target, targets);
+    const costUsd = outcome.cacheHit ? 0 : costOf(outcome.usage, price);
+    await gateway.ledger.record({
+      traceId,
+      ...(call.trace && { parentSpanId: call.trace.spanId }),
+      conversationId: call.conversationId ?? 'llm',
+      startMs,
+      model: request.model,
+      provider: target?.provider ?? 'none',
+      ...(outcome.upstreamModel && outcome.upstreamModel !== request.model && { upstreamModel: outcome.upstreamModel }),
+      usage: outcome.usage,
+      costUsd,
+      cacheHit: outcome.cacheHit ?? false,
+      apiKeyId: caller.keyId,
+      status: outcome.status,
+      ...(outcome.errorCode && { errorCode: outcome.errorCode }),
+      attempts: outcome.attempts ?? 0,
+      stream,
+    });
+    return costUsd;
+  };
+
+  if (gateway.redactor) request = { ...request, messages: gateway.redactor.redact(request.messages).messages };
+  const cacheKey = gateway.cache ? cacheKeyOf(request) : undefined;
+  const cached = cacheKey ? gateway.cache?.get(cacheKey) : undefined;
+  if (cached) {
+    await record({ usage: ZERO, status: 'ok', cacheHit: true });
+    const hitHeaders = { ...headers, 'x-cache': 'hit', [COST_HEADER]: '0' };
+    if (stream)
+      return { kind: 'stream', headers: { ...SSE_HEADERS, ...hitHeaders }, events: replayAsStream(cached, request.stream_options?.include_usage === true) };
+    return { kind: 'json', status: 200, body: cached, headers: hitHeaders };
+  }
+
+  let reservation: { release(): void };
+  try {
+    reservation = await gateway.budgets.reserve(caller.keyId, caller.budget, expectedSpend(gateway, request, targets[0]));
+  } catch (error) {
+    if (error instanceof LlmError) await record({ usage: ZERO, status: 'failed', errorCode: error.code });
+    return errorAnswer(gateway, error, headers);
+  }
+
+  const controller = new AbortController();
+  const onClientGone = () => controller.abort(Object.assign(new Error('the client closed the connection'), { code: CLIENT_CLOSED }));
+  call.signal.addEventListener('abort', onClientGone, { once: true });
+  const totalMs = gateway.config.timeouts.totalMs;
+  const totalTimer = setTimeout(
+    () => controller.abort(new LlmError('LLM_UPSTREAM_TIMEOUT', `the call took longer than llm.timeouts.total (${totalMs} ms)`)),
+    totalMs,
+  );
+  const finish = () => {
+    clearTimeout(totalTimer);
+    call.signal.removeEventListener('abort', onClientGone);
+    reservation.release();
+  };
+
+  let opened: Awaited<ReturnType<typeof openCall>>;
+  try {
+    opened = await openCall(gateway, request.model, targets, request, { stream, signal: controller.signal });
+  } catch (error) {
+    finish();
+    await record({ usage: ZERO, status: 'failed', errorCode: error instanceof LlmError ? error.code : call.signal.aborted ? CLIENT_CLOSED : 'INTERNAL_ERROR' });
+    // Nobody is left to read the answer; 499 is what proxies log for it.
+    if (call.signal.aborted)
+      return { kind: 'json', status: 499, body: { error: { code: CLIENT_CLOSED, message: 'the client closed the connection' } }, headers };
+    return errorAnswer(gateway, error, headers);
+  }
+
+  if (opened.kind === 'complete') {
+    finish();
+    const completion = opened.completion;
+    const text = completion.choices.map((c) => contentText(c.message?.content as string | null)).join('');
+    const usage = usageFromWire(completion.usage, text) ?? (await estimateUsage(request.messages, text));
+    const costUsd = await record({ target: opened.target, upstreamModel: completion.model, usage, status: 'ok', attempts: opened.attempts });
+    if (cacheKey) gateway.cache?.set(cacheKey, completion);
+    // The cost rides along so callers (the nlp service, prompts, `bot test`) can account for it without a ledger query.
+    const costHeaders = { [COST_HEADER]: String(costUsd), ...(usage.estimated && { 'x-usage-estimated': 'true' }) };
+    return { kind: 'json', status: 200, body: completion, headers: { ...headers, ...costHeaders } };
+  }
+
+  const firstChunk = opened.first.done ? undefined : opened.first.value;
+  const events = relayStream({
+    first: opened.first,
+    rest: opened.rest,
+    includeUsage: request.stream_options?.include_usage === true,
+    describeError: (error) =>
+      call.signal.aborted
+        ? { code: CLIENT_CLOSED, message: 'the client closed the connection' }
+        : error instanceof LlmError
+          ? { code: error.code, message: error.message }
+          : {
+              code: 'LLM_STREAM_INTERRUPTED',
+              message: `the stream from ${opened.target.provider}/${opened.target.model} broke after part of the answer was sent: ${error instanceof Error ? error.message : String(error)}`,
+            },
+    onEnd: async (result: RelayResult) => {
+      finish();
+      const status: UsageStatus = result.errorCode ? 'partial' : 'ok';
+      const usage = usageFromWire(result.usage, result.text) ?? (await estimateUsage(request.messages, result.text));
+      await record({
+        target: opened.target,
+        upstreamModel: firstChunk?.model,
+        usage,
+        status,
+        attempts: opened.attempts,
+        ...(result.errorCode && { errorCode: result.errorCode }),
+      });
+      if (cacheKey && status === 'ok' && !result.hasToolCalls) gateway.cache?.set(cacheKey, completionFromStream(firstChunk, result));
+    },
+  });
+  return { kind: 'stream', headers: { ...SSE_HEADERS, ...headers }, events };
+}
+
+/** A cheap guess of the call's input, for the budget check before it: about 4 characters a token. */
+function expectedSpend(gateway: LlmGateway, request: ChatRequest, target: Target | undefined): { costUsd: number; tokens: number } {
+  const characters = request.messages.reduce((sum, m) => sum + contentText(m.content).length, 0);
+  const tokens = Math.ceil(characters / 4);
+  const price = target && priceOf(gateway, request.model, target, [target]);
+  return { tokens, costUsd: costOf({ inputTokens: tokens, outputTokens: 0, cachedTokens: 0, estimated: true }, price) };
+}
+
+/** The served model's price; a price set for the name the client asked for applies to its first target only. */
+function priceOf(gateway: LlmGateway, alias: string, target: Target, targets: readonly Target[]) {
+  return findPrice(target.model, gateway.config.prices) ?? (target === targets[0] ? gateway.config.prices[alias] : undefined);
+}
+
+function errorAnswer(gateway: LlmGateway, error: unknown, headers: Record<string, string>): ChatAnswer {
+  if (!(error instanceof LlmError)) gateway.logger.error({ err: error, traceId: headers['x-trace-id'] }, 'llm call failed unexpectedly');
+  const llm =
+    error instanceof LlmError ? error : new LlmError('LLM_UPSTREAM_ERROR', 'the gateway failed to handle the call; try again, and report it if it persists');
+  return {
+    kind: 'json',
+    status: llm.status,
+    body: { error: { code: llm.code, message: llm.message, type: llm.status >= 500 ? 'server_error' : 'invalid_request_error' } },
+    headers: { ...headers, ...(llm.retryAfterS !== undefined && { 'retry-after': String(llm.retryAfterS) }) },
+  };
+}

@@ -1,0 +1,70 @@
+// PII redaction: emails, phone numbers and Luhn-valid card numbers (plus configured patterns) are replaced before a prompt leaves.
+import type { ChatMessage } from './wire.ts';
+
+interface Rule {
+  label: string;
+  pattern: RegExp;
+  accept?: (match: string) => boolean;
+}
+
+const BUILT_IN: Rule[] = [
+  // Cards first: their digit runs would otherwise read as phone numbers.
+  { label: 'CARD', pattern: /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g, accept: (m) => luhnValid(m.replace(/\D/g, '')) },
+  { label: 'EMAIL', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
+  {
+    label: 'PHONE',
+    pattern: /(?<![\w+])\+?\(?\d[\d\s().-]{6,18}\d(?![\w])/g,
+    accept: (m) => {
+      const digits = m.replace(/\D/g, '').length;
+      return digits >= 9 && digits <= 15 && (m.startsWith('+') || /[\s().-]/.test(m) || digits >= 10);
+    },
+  },
+];
+
+/** Whether `digits` passes the Luhn checksum that every card number carries. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return digits.length >= 13 && sum % 10 === 0;
+}
+
+export interface Redactor {
+  /** The messages with PII replaced by `[REDACTED_<LABEL>]`, and how many replacements were made. */
+  redact(messages: readonly ChatMessage[]): { messages: ChatMessage[]; count: number };
+}
+
+/** A redactor with the built-in rules and `extra` patterns (regular expression sources). */
+export function createRedactor(extra: ReadonlyArray<{ name: string; source: string }>): Redactor {
+  const rules: Rule[] = [...BUILT_IN, ...extra.map((p) => ({ label: p.name.toUpperCase(), pattern: new RegExp(p.source, 'gu') }))];
+  const redactText = (text: string, counter: { count: number }) =>
+    rules.reduce(
+      (current, rule) =>
+        current.replace(rule.pattern, (match) => {
+          if (rule.accept && !rule.accept(match)) return match;
+          counter.count++;
+          return `[REDACTED_${rule.label}]`;
+        }),
+      text,
+    );
+  return {
+    redact(messages) {
+      const counter = { count: 0 };
+      const redacted = messages.map((message) => {
+        if (typeof message.content === 'string') return { ...message, content: redactText(message.content, counter) };
+        if (!Array.isArray(message.content)) return message;
+        const content = message.content.map((part) =>
+          part.type === 'text' && typeof part.text === 'string' ? { ...part, text: redactText(part.text, counter) } : part,
+        );
+        return { ...message, content };
+      });
+      return { messages: redacted, count: counter.count };
+    },
+  };
+}
