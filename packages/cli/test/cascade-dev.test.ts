@@ -1,0 +1,65 @@
+// Issue 5's "done when": bot dev in cascade mode, a fake OpenAI standing in for the provider; input the local
+// engine is unsure of goes through the LLM (span and usage show it), input it knows stays local.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createSqliteStore } from '@inputbot/runtime/store';
+import { afterAll, expect, it } from 'vitest';
+import { startFakeOpenAi } from '../../runtime/src/llm/testing/fake-openai.ts';
+import { findFreePort } from '../src/dev/free-port.ts';
+import { BOT_BIN, runBot } from './helpers/cli.ts';
+
+const cleanup: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const step of cleanup.reverse()) await step();
+});
+
+it('answers out-of-vocabulary input through the LLM in cascade mode, with its tokens and cost recorded', async () => {
+  const fake = await startFakeOpenAi({
+    reply: () => JSON.stringify({ result: { intent: 'lookup_employee', entities: { name: 'Ada Lovelace' } } }),
+  });
+  cleanup.push(() => fake.close());
+  const root = path.join(await mkdtemp(path.join(tmpdir(), 'inputbot-cascade-')), 'ops');
+  expect((await runBot(['init', root, '--yes', '--template', 'ops', '--nlu', 'cascade'])).exitCode).toBe(0);
+  const port = await findFreePort();
+  const child: ChildProcess = spawn(process.execPath, [BOT_BIN, 'dev', '--port', String(port), '--no-watch'], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-fake' },
+  });
+  cleanup.push(() => child.kill('SIGKILL'));
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  await expect.poll(() => output, { timeout: 20_000, interval: 100 }).toContain('is running');
+
+  const send = async (text: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}/v1/messages?wait=10000`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'ana', text }),
+    });
+    return (await response.json()) as { traceId: string; intent?: string; reply?: string };
+  };
+
+  const known = await send('move Apollo to done');
+  expect(known.intent).toBe('update_status');
+  expect(fake.counts.requests).toBe(0);
+
+  const odd = await send('qwzx blorf the lovelace thing');
+  expect(odd.intent).toBe('lookup_employee');
+  expect(fake.counts.requests).toBeGreaterThanOrEqual(1);
+
+  const store = createSqliteStore({ path: path.join(root, '.bot/state.db') });
+  cleanup.push(() => store.close());
+  const spans = await store.listSpans(odd.traceId);
+  expect(spans.find((s) => s.service === 'nlp')?.attributes).toMatchObject({
+    path: 'llm',
+    inputTokens: fake.counts.inputTokens,
+    outputTokens: fake.counts.outputTokens,
+  });
+  const totals = await store.usageTotals();
+  expect(totals.total).toMatchObject({ calls: fake.counts.served, inputTokens: fake.counts.inputTokens, outputTokens: fake.counts.outputTokens });
+  expect(totals.total.costUsd).toBeGreaterThan(0);
+  child.kill('SIGINT');
+});
