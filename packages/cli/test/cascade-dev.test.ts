@@ -1,6 +1,5 @@
 // Issue 5's "done when": bot dev in cascade mode, a fake OpenAI standing in for the provider; input the local
 // engine is unsure of goes through the LLM (span and usage show it), input it knows stays local.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,8 @@ import { createSqliteStore } from '@inputbot/runtime/store';
 import { afterAll, expect, it } from 'vitest';
 import { startFakeOpenAi } from '../../runtime/src/llm/testing/fake-openai.ts';
 import { findFreePort } from '../src/dev/free-port.ts';
-import { BOT_BIN, runBot } from './helpers/cli.ts';
+import { runBot } from './helpers/cli.ts';
+import { startDev } from './helpers/dev.ts';
 
 const cleanup: (() => unknown)[] = [];
 afterAll(async () => {
@@ -23,15 +23,9 @@ it('answers out-of-vocabulary input through the LLM in cascade mode, with its to
   const root = path.join(await mkdtemp(path.join(tmpdir(), 'inputbot-cascade-')), 'ops');
   expect((await runBot(['init', root, '--yes', '--template', 'ops', '--nlu', 'cascade'])).exitCode).toBe(0);
   const port = await findFreePort();
-  const child: ChildProcess = spawn(process.execPath, [BOT_BIN, 'dev', '--port', String(port), '--no-watch'], {
-    cwd: root,
-    env: { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-fake' },
-  });
-  cleanup.push(() => child.kill('SIGKILL'));
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  await expect.poll(() => output, { timeout: 20_000, interval: 100 }).toContain('is running');
+  const dev = startDev(root, port, { args: ['--no-watch'], env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-fake' } });
+  cleanup.push(() => dev.child.kill('SIGKILL'));
+  await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toContain('is running');
 
   const send = async (text: string) => {
     const response = await fetch(`http://127.0.0.1:${port}/v1/messages?wait=10000`, {
@@ -61,5 +55,5 @@ it('answers out-of-vocabulary input through the LLM in cascade mode, with its to
   const totals = await store.usageTotals();
   expect(totals.total).toMatchObject({ calls: fake.counts.served, inputTokens: fake.counts.inputTokens, outputTokens: fake.counts.outputTokens });
   expect(totals.total.costUsd).toBeGreaterThan(0);
-  child.kill('SIGINT');
+  dev.child.kill('SIGINT');
 });

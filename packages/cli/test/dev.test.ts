@@ -1,29 +1,12 @@
-// `bot dev` end to end: four real service processes over the SQLite broker, a real HTTP request, hot
-// reload of an action, a broken file that keeps the old version serving, and a clean Ctrl-C.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSqliteBroker } from '@inputbot/runtime/broker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/dev/free-port.ts';
-import { BOT_BIN, runBot } from './helpers/cli.ts';
+import { runBot } from './helpers/cli.ts';
+import { type DevRun, startDev } from './helpers/dev.ts';
 import { isAlive } from './helpers/processes.ts';
-
-interface DevRun {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startDev(root: string, port: number): DevRun {
-  const child = spawn(process.execPath, [BOT_BIN, 'dev', '--port', String(port)], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
 
 async function send(port: number, text: string, conversationId?: string) {
   const response = await fetch(`http://127.0.0.1:${port}/v1/messages?wait=5000`, {

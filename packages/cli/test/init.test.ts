@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { templates } from '@inputbot/templates';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BOT_BIN, type CliRun, REPO_ROOT, runBot } from './helpers/cli.ts';
+import { BOT_BIN, REPO_ROOT, runBot } from './helpers/cli.ts';
 
 const templateDir = (name: string) => templates.find((t) => t.name === name)?.dir as string;
 const made: string[] = [];
@@ -27,16 +27,8 @@ function listFiles(dir: string): string[] {
 }
 
 /** Runs the project's own linked `bot` (node_modules/.bin/bot), as `npx bot` would. */
-function runLinkedBot(project: string, args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(project, 'node_modules/.bin/bot'), args, { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
-  });
+function runLinkedBot(project: string, args: string[]) {
+  return runBot(args, { cwd: project, bin: path.join(project, 'node_modules/.bin/bot') });
 }
 
 describe('bot init --yes', () => {

@@ -2,7 +2,7 @@
 // `bot dev` again on the same project). Every accepted message must get exactly one action effect, counted in
 // the ops template's own table (`status_changes` in `.bot/ops.sqlite`, keyed by the input id): none lost,
 // none doubled, none for an id that was never accepted, and no process left behind.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/dev/free-port.ts';
-import { BOT_BIN, runBot } from './helpers/cli.ts';
+import { runBot } from './helpers/cli.ts';
+import { type DevRun, startDev } from './helpers/dev.ts';
 import { isAlive } from './helpers/processes.ts';
 
 const SERVICES = ['nlp', 'executor', 'receiver', 'gateway'] as const;
@@ -23,24 +24,9 @@ const MAX_MESSAGES = 1200;
 /** How long one message is retried (same idempotency key) before the test gives up on it. */
 const ACCEPT_DEADLINE_MS = 30_000;
 
-interface DevRun {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
 interface DevState {
   pid: number;
   services: { name: string; pid?: number; state: string; restarts: number }[];
-}
-
-function startDev(root: string, port: number): DevRun {
-  const child = spawn(process.execPath, [BOT_BIN, 'dev', '--port', String(port)], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
 }
 
 /** `.bot/dev.json`, or undefined while it is missing or half-written. */

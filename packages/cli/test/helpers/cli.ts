@@ -14,10 +14,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `bot ...args` in `cwd` with colours off; resolves when the process exits. */
-export function runBot(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+/**
+ * Runs `bot ...args` in `cwd` with colours off; resolves when the process exits. `bin` runs another `bot`
+ * executable instead of this repository's (a project's linked `node_modules/.bin/bot`, as `npx bot` would).
+ */
+export function runBot(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; bin?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BOT_BIN, ...args], {
+    const [command, commandArgs] = options.bin ? [options.bin, args] : [process.execPath, [BOT_BIN, ...args]];
+    const child = spawn(command, commandArgs, {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
     });
