@@ -1,9 +1,9 @@
 // The SQLite broker: a durable queue in one WAL file shared by every process of a bot (the default, embedded adapter).
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { openSqlite, type SqliteDatabase } from '../sqlite/open.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { SqliteConsumer } from './sqlite-consumer.ts';
-import { openSqlite, type SqliteDatabase } from './sqlite-open.ts';
 import { type NewMessage, SqliteQueue } from './sqlite-queue.ts';
 import { SqliteSubscriber } from './sqlite-subscriber.ts';
 import { SqliteWakeup } from './sqlite-wakeup.ts';

@@ -1,7 +1,7 @@
 // Broker storage on SQLite: every read and write the adapter makes, each write one short BEGIN IMMEDIATE transaction.
 import type { Statement } from 'better-sqlite3';
 import type { ErrorData } from '../contracts/error-data.ts';
-import type { SqliteDatabase } from './sqlite-open.ts';
+import type { SqliteDatabase } from '../sqlite/open.ts';
 import { migrateBrokerSchema } from './sqlite-schema.ts';
 
 /** A message row as stored. */

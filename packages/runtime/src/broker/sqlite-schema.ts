@@ -1,5 +1,5 @@
 // The broker's tables: the message log, consumer groups, per-group deliveries (leases), and dead letters.
-import type { SqliteDatabase } from './sqlite-open.ts';
+import type { SqliteDatabase } from '../sqlite/open.ts';
 
 // `available_at` is the one clock a delivery needs: ready rows hold their publish time, leased rows their
 // lease expiry, nacked rows their retry time. A row is leasable when it has passed, which makes an expired

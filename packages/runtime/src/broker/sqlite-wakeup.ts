@@ -2,7 +2,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './sqlite-open.ts';
+import type { SqliteDatabase } from '../sqlite/open.ts';
 
 type Listener = { topic: string; wake: () => void };
 

@@ -1,17 +1,50 @@
 // Fresh identifiers for messages, traces and spans.
-import { randomBytes, randomUUID } from 'node:crypto';
+//
+// Message and trace ids start with the time in milliseconds (UUID v7 layout, RFC 9562): rows keyed by them are
+// appended at the right edge of the store's B-trees instead of landing on random pages, so a commit rewrites a
+// few pages rather than one per row (bench/pipeline; docs/benchmarks.md). The rest is random.
+import { randomFillSync } from 'node:crypto';
 
-/** A new message id (UUID v4). */
-export function newMessageId(): string {
-  return randomUUID();
+// Random bytes are drawn in blocks, as node:crypto's randomUUID does: one call into OpenSSL per 512 ids, not per id.
+const POOL_BYTES = 8 * 1024;
+const pool = Buffer.alloc(POOL_BYTES);
+let offset = POOL_BYTES;
+
+function random(bytes: number): Buffer {
+  if (offset + bytes > POOL_BYTES) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const slice = pool.subarray(offset, offset + bytes);
+  offset += bytes;
+  return slice;
 }
 
-/** A new W3C trace id (32 hex digits). */
+/** 16 bytes: a 48-bit millisecond timestamp, then 80 random bits. */
+function timeOrdered(): Buffer {
+  const bytes = Buffer.allocUnsafe(16);
+  random(16).copy(bytes);
+  bytes.writeUIntBE(Date.now(), 0, 6);
+  return bytes;
+}
+
+/** A new message id: a UUID v7 (time-ordered, RFC 9562). */
+export function newMessageId(): string {
+  const bytes = timeOrdered();
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x70;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A new W3C trace id (32 hex digits, never all zero), time-ordered like message ids. */
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  return timeOrdered().toString('hex');
 }
 
 /** A new W3C span id (16 hex digits). */
 export function newSpanId(): string {
-  return randomBytes(8).toString('hex');
+  const hex = random(8).toString('hex');
+  // All zeros is the W3C "invalid" id; with 64 random bits this never happens in practice, but it must not.
+  return hex === '0000000000000000' ? '0000000000000001' : hex;
 }

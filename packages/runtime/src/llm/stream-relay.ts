@@ -26,7 +26,7 @@ export interface RelayOptions {
 /** SSE lines for the client. Stopping the iteration early (client gone) stops the upstream stream and still awaits `onEnd`. */
 export async function* relayStream(options: RelayOptions): AsyncGenerator<string> {
   const result: RelayResult = { text: '', finishReason: null, hasToolCalls: false };
-  let done = false;
+  let last: string | undefined;
   try {
     for (let next = options.first; !next.done; next = await options.rest.next()) {
       const chunk = next.value;
@@ -42,18 +42,24 @@ export async function* relayStream(options: RelayOptions): AsyncGenerator<string
       if (chunk.choices.length === 0 && chunk.usage && !options.includeUsage) continue;
       yield formatSseData(options.includeUsage || !('usage' in chunk) ? chunk : withoutUsage(chunk));
     }
-    done = true;
-    yield SSE_DONE;
+    last = SSE_DONE;
   } catch (error) {
     const described = options.describeError(error);
     result.errorCode = described.code;
     // Bytes have reached the client, so no retry: an explicit error event instead of a silent truncation.
-    yield formatSseData({ error: { code: described.code, message: described.message, type: 'stream_error' } });
+    last = formatSseData({ error: { code: described.code, message: described.message, type: 'stream_error' } });
+    await options.rest.return?.().catch(() => {});
   } finally {
-    if (!done && !result.errorCode) result.errorCode = 'CLIENT_CLOSED';
-    if (!done) await options.rest.return?.().catch(() => {});
-    await options.onEnd(result);
+    // Stopped at a yield: the client has gone.
+    if (last === undefined) {
+      result.errorCode ??= 'CLIENT_CLOSED';
+      await options.rest.return?.().catch(() => {});
+      await options.onEnd(result);
+    }
   }
+  // Recorded before the last event leaves: a client that has seen the end of the stream finds the call in the ledger.
+  await options.onEnd(result);
+  yield last;
 }
 
 function withoutUsage(chunk: ChatChunk): ChatChunk {

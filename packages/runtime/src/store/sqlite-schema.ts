@@ -1,5 +1,5 @@
 // The store's tables: messages, conversation contexts, the idempotency ledger, spans, per-trace summaries and the LLM usage ledger.
-import type { SqliteDatabase } from '../broker/sqlite-open.ts';
+import type { SqliteDatabase } from '../sqlite/open.ts';
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS store_messages (

@@ -1,8 +1,9 @@
 // The SQLite store: the local Store adapter, one WAL file (e.g. `.bot/state.db`) shared by every process of the bot.
 import type { Statement } from 'better-sqlite3';
-import { openSqlite, type SqliteDatabase } from '../broker/sqlite-open.ts';
 import { encode } from '../contracts/codec.ts';
 import { type Span, SpanSchema } from '../contracts/span.ts';
+import { GroupCommit } from '../sqlite/group-commit.ts';
+import { openSqlite, type SqliteDatabase } from '../sqlite/open.ts';
 import { migrateStoreSchema } from './sqlite-schema.ts';
 import type {
   ClaimOptions,
@@ -136,8 +137,9 @@ function prepare(db: SqliteDatabase) {
 class SqliteStore implements Store {
   private readonly db: SqliteDatabase;
   private readonly st: ReturnType<typeof prepare>;
-  private readonly claimTx;
-  private readonly appendTx;
+  private readonly writes: GroupCommit;
+  private readonly claimInTx;
+  private readonly appendInTx;
   private readonly pruneTimer: NodeJS.Timeout;
 
   constructor(private readonly options: SqliteStoreOptions) {
@@ -145,7 +147,7 @@ class SqliteStore implements Store {
     migrateStoreSchema(this.db);
     const st = prepare(this.db);
     this.st = st;
-    this.claimTx = this.db.transaction((key: string, staleAfterMs: number, now: number): ClaimResult => {
+    this.claimInTx = (key: string, staleAfterMs: number, now: number): ClaimResult => {
       const row = st.getClaim.get(key) as { state: string; result: string | null; claimed_at: number } | undefined;
       if (!row) {
         st.insertClaim.run(key, now, now);
@@ -157,20 +159,23 @@ class SqliteStore implements Store {
         return { status: 'first' };
       }
       return { status: 'duplicate', state: 'in-progress', claimedAt: row.claimed_at };
-    });
-    this.appendTx = this.db.transaction((spans: readonly Span[]) => {
+    };
+    this.appendInTx = (spans: readonly Span[]) => {
       for (const span of spans) {
         if (st.insertSpan.run(span.traceId, span.spanId, span.startMs, JSON.stringify(span)).changes === 0) continue;
         const { traceId, conversationId, tenant, startMs, endMs } = span;
         st.upsertTrace.run({ traceId, conversationId, tenant, startMs, endMs, rootName: span.parentId === undefined ? span.name : null });
       }
-    });
+    };
+    // Every write below goes through the group commit; reads run at once (a caller's own writes have
+    // committed by the time its awaited write resolves).
+    this.writes = new GroupCommit(this.db);
     this.pruneTimer = setInterval(() => this.prune(), 60_000);
     this.pruneTimer.unref();
   }
 
   async putMessage(update: MessageUpdate): Promise<void> {
-    this.st.putMessage.run({
+    const row = {
       id: update.id,
       conversationId: update.conversationId,
       traceId: update.traceId,
@@ -181,7 +186,8 @@ class SqliteStore implements Store {
       data: update.data === undefined ? null : JSON.stringify(update.data),
       error: update.error === undefined ? null : JSON.stringify(update.error),
       now: Date.now(),
-    });
+    };
+    await this.writes.write(() => this.st.putMessage.run(row));
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
@@ -208,24 +214,28 @@ class SqliteStore implements Store {
   }
 
   async setContext(conversationId: string, context: ConversationContext, ttlMs: number): Promise<void> {
-    this.st.setContext.run(conversationId, JSON.stringify(context), Date.now() + ttlMs);
+    const json = JSON.stringify(context);
+    const expiresAt = Date.now() + ttlMs;
+    await this.writes.write(() => this.st.setContext.run(conversationId, json, expiresAt));
   }
 
   async deleteContext(conversationId: string): Promise<void> {
-    this.st.deleteContext.run(conversationId);
+    await this.writes.write(() => this.st.deleteContext.run(conversationId));
   }
 
   async claim(key: string, options?: ClaimOptions): Promise<ClaimResult> {
-    return this.claimTx.immediate(key, options?.staleAfterMs ?? 300_000, Date.now());
+    const staleAfterMs = options?.staleAfterMs ?? 300_000;
+    return this.writes.write(() => this.claimInTx(key, staleAfterMs, Date.now()));
   }
 
   async complete(key: string, result: unknown): Promise<void> {
     const now = Date.now();
-    this.st.complete.run(key, result === undefined ? null : JSON.stringify(result), now, now);
+    const json = result === undefined ? null : JSON.stringify(result);
+    await this.writes.write(() => this.st.complete.run(key, json, now, now));
   }
 
   async release(key: string): Promise<void> {
-    this.st.release.run(key);
+    await this.writes.write(() => this.st.release.run(key));
   }
 
   async appendSpans(spans: readonly Span[]): Promise<void> {
@@ -234,7 +244,7 @@ class SqliteStore implements Store {
       if (!result.ok) throw result.error;
       return result.value;
     });
-    this.appendTx.immediate(valid);
+    await this.writes.write(() => this.appendInTx(valid));
   }
 
   async listSpans(traceId: string): Promise<Span[]> {
@@ -254,13 +264,14 @@ class SqliteStore implements Store {
   }
 
   async recordUsage(record: UsageRecord): Promise<void> {
-    this.st.insertUsage.run({
+    const row = {
       ...record,
       cacheHit: record.cacheHit ? 1 : 0,
       estimated: record.estimated ? 1 : 0,
       latencyMs: Math.round(record.latencyMs),
       errorCode: record.errorCode ?? null,
-    });
+    };
+    await this.writes.write(() => this.st.insertUsage.run(row));
   }
 
   async usageTotals(range: { from?: number; to?: number } = {}): Promise<UsageTotals> {
@@ -285,7 +296,9 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     clearInterval(this.pruneTimer);
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writes.flush();
+    this.db.close();
   }
 
   private prune(): void {

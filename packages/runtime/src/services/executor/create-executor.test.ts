@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newMessageId, newTraceId } from '../../contracts/ids.ts';
 import type { IntentRecognized } from '../../contracts/intent-recognized.ts';
@@ -228,5 +229,23 @@ describe('executor service', () => {
     await reloading;
     expect(await harness.reply(first.inputId)).toMatchObject({ reply: 'old' });
     expect(await harness.reply(second.inputId)).toMatchObject({ reply: 'new' });
+  });
+
+  it('renews the lease while a long action runs, so the message is not handed out again meanwhile', async () => {
+    harness = await openHarness();
+    let runs = 0;
+    const slow = testAction('update_status', async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      return 'done slowly';
+    });
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    services.push(await createExecutor({ ...harness.context(taskProject([slow])), logger }, { ...FAST, leaseMs: 150 }));
+    const message = await publish(intentMessage());
+    expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly', attempts: 1 });
+    expect(runs).toBe(1);
+    // Without renewal the lease ends at 150 ms and the message comes back while the action is still running.
+    expect(warnings.join('')).not.toContain('ACTION_IN_PROGRESS');
   });
 });

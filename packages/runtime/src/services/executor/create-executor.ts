@@ -8,9 +8,10 @@ import { createDrainGate } from './drain-gate.ts';
 import { handleIntent } from './handle-intent.ts';
 
 /** The executor's options: the service options plus how actions are retried and broken. */
-export interface ExecutorOptions extends ServiceOptions, ActionPolicyOptions {}
-
-const LEASE_MS = 30_000;
+export interface ExecutorOptions extends ServiceOptions, ActionPolicyOptions {
+  /** How long a delivery is held before another consumer may take it; a longer action renews it as it runs. @default 30_000 */
+  leaseMs?: number;
+}
 
 /**
  * Starts the executor: consumes `intents` in group `executor` and runs each intent's action with its timeout,
@@ -20,13 +21,14 @@ export async function createExecutor(context: ServiceContext, options: ExecutorO
   const { broker, store, logger } = context;
   let registry: ActionRegistry = createActionRegistry(context.project, options);
   const gate = createDrainGate();
+  const leaseMs = options.leaseMs ?? 30_000;
 
   const subscription = await broker.consume(
     TOPICS.intents,
     GROUPS.executor,
-    (delivery) => gate.run(() => handleIntent(delivery, { broker, store, logger, registry: () => registry, leaseMs: LEASE_MS })),
+    (delivery) => gate.run(() => handleIntent(delivery, { broker, store, logger, registry: () => registry, leaseMs })),
     {
-      leaseMs: LEASE_MS,
+      leaseMs,
       // Enough redeliveries to outlast a crashed consumer's claim on an action (ACTION_IN_PROGRESS).
       maxAttempts: 10,
       backoff: { initialMs: 1_000, maxMs: 30_000 },

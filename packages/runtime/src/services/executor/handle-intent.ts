@@ -7,6 +7,7 @@ import { CONTRACT_VERSION } from '../../contracts/envelope.ts';
 import { toErrorData } from '../../contracts/error-data.ts';
 import { newSpanId } from '../../contracts/ids.ts';
 import { type IntentRecognized, IntentRecognizedSchema } from '../../contracts/intent-recognized.ts';
+import type { Span } from '../../contracts/span.ts';
 import type { MessageUpdate, Store } from '../../store/types.ts';
 import { TOPICS } from '../topics.ts';
 import { ExecutorError } from './action-errors.ts';
@@ -24,7 +25,7 @@ export interface IntentHandlerDeps {
   logger: Logger;
   /** The registry in service right now (it changes on reload). */
   registry: () => ActionRegistry;
-  /** The consumer's lease; a longer action budget extends it. */
+  /** The consumer's lease; an action running longer renews it every half lease. */
   leaseMs: number;
 }
 
@@ -40,56 +41,72 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   const registry = deps.registry();
   const runner = registry.runner(message.intent);
   const budgetMs = runner?.budgetMs ?? 0;
-  const claim = await deps.store.claim(key, { staleAfterMs: budgetMs + CLAIM_MARGIN_MS });
+  const startMs = Date.now();
+  // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
+  // status is right too: another consumer is executing, or the final status is written again below.
+  const [claimed, marked] = await Promise.allSettled([
+    deps.store.claim(key, { staleAfterMs: budgetMs + CLAIM_MARGIN_MS }),
+    deps.store.putMessage({ ...identity(message), status: 'executing', intent: message.intent }),
+  ]);
+  if (claimed.status === 'rejected') throw claimed.reason;
+  const claim = claimed.value;
+  if (marked.status === 'rejected') {
+    if (claim.status === 'first') await deps.store.release(key).catch(() => {});
+    throw marked.reason;
+  }
   if (claim.status === 'duplicate') {
     if (claim.state === 'in-progress') throw new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} is running in another consumer`);
     const stored = decode(ActionResultSchema, claim.result);
     if (!stored.ok) throw stored.error;
-    await deps.broker.publish(TOPICS.results, { payload: stored.value, orderingKey: message.conversationId });
     await deps.store.putMessage(finalStatus(message, stored.value));
+    await deps.broker.publish(TOPICS.results, { payload: stored.value, orderingKey: message.conversationId });
     return;
   }
 
-  const startMs = Date.now();
   let result: ActionResult;
+  // A heartbeat rather than one long extension up front: a fast action (nearly all) costs no extra write.
+  const heartbeat = setInterval(() => void delivery.extendLease(deps.leaseMs).catch(() => {}), deps.leaseMs / 2);
   try {
-    await deps.store.putMessage({ ...identity(message), status: 'executing', intent: message.intent });
-    if (budgetMs > deps.leaseMs) await delivery.extendLease(budgetMs + CLAIM_MARGIN_MS);
-    const outcome = await execute(message, registry, delivery.signal);
+    const outcome = await execute(message, registry, delivery.signal).finally(() => clearInterval(heartbeat));
     // Stopped mid-action by a shutdown: not the action's fault; the message goes back to the queue.
     if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
     result = toResult(message, outcome);
-    // Recorded before it is published: a crash after this point republishes, never reruns.
-    await deps.store.complete(key, result);
+    // The ledger entry, the final status and the span are queued in one tick: one transaction in the store.
+    // Recorded before the result is published: a crash after this point republishes, never reruns.
+    await Promise.all([
+      deps.store.complete(key, result),
+      deps.store.putMessage(finalStatus(message, result)),
+      deps.store.appendSpans([actionSpan(message, result, startMs)]),
+    ]);
   } catch (error) {
     await deps.store.release(key).catch(() => {});
     throw error;
   }
   await deps.broker.publish(TOPICS.results, { payload: result, orderingKey: message.conversationId });
-  await deps.store.putMessage(finalStatus(message, result));
-  const outcome = result.status === 'ok' ? 'ok' : result.error.code === 'ACTION_UNAVAILABLE' ? 'unavailable' : 'failed';
-  await deps.store.appendSpans([
-    {
-      v: CONTRACT_VERSION,
-      traceId: message.traceId,
-      conversationId: message.conversationId,
-      tenant: message.tenant,
-      type: 'span',
-      spanId: newSpanId(),
-      service: 'executor',
-      name: `action ${message.intent}`,
-      startMs,
-      endMs: Math.max(startMs, Date.now()),
-      attributes: {
-        intent: message.intent,
-        attempts: result.attempts,
-        outcome,
-        ...(result.status === 'failed' ? { 'error.code': result.error.code, 'error.message': result.error.message.slice(0, 10_000) } : {}),
-      },
-    },
-  ]);
   if (result.status === 'failed')
     deps.logger.warn({ inputId: message.inputId, traceId: message.traceId, error: result.error }, `action ${message.intent} failed`);
+}
+
+function actionSpan(message: IntentRecognized, result: ActionResult, startMs: number): Span {
+  const outcome = result.status === 'ok' ? 'ok' : result.error.code === 'ACTION_UNAVAILABLE' ? 'unavailable' : 'failed';
+  return {
+    v: CONTRACT_VERSION,
+    traceId: message.traceId,
+    conversationId: message.conversationId,
+    tenant: message.tenant,
+    type: 'span',
+    spanId: newSpanId(),
+    service: 'executor',
+    name: `action ${message.intent}`,
+    startMs,
+    endMs: Math.max(startMs, Date.now()),
+    attributes: {
+      intent: message.intent,
+      attempts: result.attempts,
+      outcome,
+      ...(result.status === 'failed' ? { 'error.code': result.error.code, 'error.message': result.error.message.slice(0, 10_000) } : {}),
+    },
+  };
 }
 
 async function execute(message: IntentRecognized, registry: ActionRegistry, signal: AbortSignal): Promise<RunOutcome> {

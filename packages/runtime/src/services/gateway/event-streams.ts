@@ -18,6 +18,11 @@ export class EventStreams {
     return this.count;
   }
 
+  /** Whether a stream listens to the conversation. */
+  has(conversationId: string): boolean {
+    return this.byConversation.has(conversationId);
+  }
+
   /** Starts the SSE response on `res` and keeps it until the client goes or {@link closeAll}. */
   open(conversationId: string, res: ServerResponse): void {
     res.writeHead(200, {

@@ -47,6 +47,8 @@ export async function createGateway(context: ServiceContext, options: GatewayOpt
   const feed = await subscribeReplyFeed(
     broker,
     {
+      wants: (inputId, conversationId) =>
+        (typeof inputId === 'string' && waiters.has(inputId)) || (typeof conversationId === 'string' && streams.has(conversationId)),
       onReply(message, delivery) {
         waiters.deliver(message);
         const streamed =

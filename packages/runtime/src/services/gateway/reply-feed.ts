@@ -8,6 +8,11 @@ import { type ReplyMessage, ReplyMessageSchema } from '../../contracts/messages.
 import { TOPICS } from '../topics.ts';
 
 export interface ReplyFeedHandlers {
+  /**
+   * Whether a request here waits for input `inputId` or a stream listens to `conversationId` (raw, unvalidated
+   * values). Every gateway sees every message; those nobody here wants are skipped before they are decoded.
+   */
+  wants(inputId: unknown, conversationId: unknown): boolean;
   onReply(message: ReplyMessage, delivery: Delivery): void;
   onRecognized(message: IntentRecognized, delivery: Delivery): void;
 }
@@ -19,6 +24,7 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
   const results = await broker.subscribe(
     TOPICS.results,
     (delivery) => {
+      if (!wanted(handlers, delivery)) return;
       const decoded = decode(ReplyMessageSchema, delivery.payload);
       if (!decoded.ok) throw decoded.error;
       handlers.onReply(decoded.value, delivery);
@@ -29,6 +35,7 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
     .subscribe(
       TOPICS.intents,
       (delivery) => {
+        if (!wanted(handlers, delivery)) return;
         const decoded = decode(IntentRecognizedSchema, delivery.payload);
         if (!decoded.ok) throw decoded.error;
         handlers.onRecognized(decoded.value, delivery);
@@ -44,4 +51,9 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
       await Promise.all([results.close(options), intents.close(options)]);
     },
   };
+}
+
+function wanted(handlers: ReplyFeedHandlers, delivery: Delivery): boolean {
+  const payload = delivery.payload as { inputId?: unknown; conversationId?: unknown } | null;
+  return typeof payload === 'object' && payload !== null && handlers.wants(payload.inputId, payload.conversationId);
 }

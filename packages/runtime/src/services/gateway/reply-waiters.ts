@@ -21,6 +21,11 @@ export class ReplyWaiters {
     return this.count;
   }
 
+  /** Whether a request waits for the reply to message `id`. */
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
   /** Registers a waiter for message `id` for `ms` milliseconds. Register before the message can be answered. */
   wait(id: string, ms: number): Waiter {
     let entry!: Entry;

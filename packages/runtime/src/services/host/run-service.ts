@@ -68,6 +68,9 @@ export async function runService(name: ServiceName, options: RunServiceOptions):
   await broker.close();
   await store.close();
   logger.info(`${name} stopped`);
+  // The IPC channel to the supervisor keeps the event loop alive: without this the process would linger
+  // until the supervisor's SIGKILL instead of exiting now.
+  if (process.connected) process.disconnect();
   return code;
 }
 

@@ -6,7 +6,7 @@ import { decode } from '../../contracts/codec.ts';
 import { InputReceivedSchema } from '../../contracts/input-received.ts';
 import type { Store } from '../../store/types.ts';
 import { decideTurn, type Nlu } from './decide-turn.ts';
-import { applyTurnEffects, buildTurnEffects, type TurnEffects } from './turn-effects.ts';
+import { buildTurnEffects, publishTurn, recordTurnEffects, type TurnEffects } from './turn-effects.ts';
 
 /** A claim older than this belonged to a consumer that died; recognition itself takes milliseconds. */
 const CLAIM_STALE_MS = 30_000;
@@ -38,7 +38,9 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
   const claim = await deps.store.claim(key, { staleAfterMs: CLAIM_STALE_MS });
   if (claim.status === 'duplicate') {
     if (claim.state === 'in-progress') throw new InputInProgressError(`input ${input.id} is being recognised by another consumer`);
-    await applyTurnEffects(claim.result as TurnEffects, deps.broker, deps.store, { replay: true });
+    const stored = claim.result as TurnEffects;
+    await recordTurnEffects(stored, deps.store, { replay: true });
+    await publishTurn(stored, deps.broker);
     return;
   }
   let effects: TurnEffects;
@@ -47,11 +49,12 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
     const context = await deps.store.getContext(input.conversationId);
     const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
     effects = buildTurnEffects(input, decision, startMs);
-    await deps.store.complete(key, effects);
+    // The ledger entry and the state it describes are queued in one tick: one transaction in the store.
+    await Promise.all([deps.store.complete(key, effects), recordTurnEffects(effects, deps.store, { replay: false })]);
   } catch (error) {
     await deps.store.release(key).catch(() => {});
     throw error;
   }
   deps.logger.debug({ inputId: input.id, traceId: input.traceId, ...effects.span.attributes }, 'recognized');
-  await applyTurnEffects(effects, deps.broker, deps.store, { replay: false });
+  await publishTurn(effects, deps.broker);
 }

@@ -88,16 +88,25 @@ export function buildTurnEffects(input: InputReceived, decision: TurnDecision, s
   return { ...effects, span };
 }
 
-/** Applies the effects; safe to repeat (a replay after a crash sets the same context and republishes the same message). */
-export async function applyTurnEffects(effects: TurnEffects, broker: Broker, store: Store, options: { replay: boolean }): Promise<void> {
+/**
+ * Writes the turn's state: context, status and (unless replaying) its span. The writes are issued together, so the
+ * store's group commit puts them in one transaction with whatever the caller queued in the same tick.
+ */
+export function recordTurnEffects(effects: TurnEffects, store: Store, options: { replay: boolean }): Promise<unknown> {
   const { conversationId } = effects.status;
-  if ('set' in effects.context) await store.setContext(conversationId, effects.context.set, CONTEXT_TTL_MS);
-  else await store.deleteContext(conversationId);
-  // The status goes first: once published, the executor may finish the action (and record `completed`) before
-  // this process runs again, and a later `recognized` would overwrite it for good.
-  await store.putMessage(effects.status);
-  await broker.publish(effects.topic, { payload: effects.payload, orderingKey: conversationId });
-  if (!options.replay) await store.appendSpans([effects.span]);
+  return Promise.all([
+    'set' in effects.context ? store.setContext(conversationId, effects.context.set, CONTEXT_TTL_MS) : store.deleteContext(conversationId),
+    store.putMessage(effects.status),
+    ...(options.replay ? [] : [store.appendSpans([effects.span])]),
+  ]);
+}
+
+/**
+ * Publishes the turn's message. After {@link recordTurnEffects}: once published, the executor may finish the
+ * action (and record `completed`) before this process runs again, and a later `recognized` would overwrite it.
+ */
+export async function publishTurn(effects: TurnEffects, broker: Broker): Promise<void> {
+  await broker.publish(effects.topic, { payload: effects.payload, orderingKey: effects.status.conversationId });
 }
 
 // Tokens and cost of the turn's LLM calls, for the TUI and `bot traces`; none on a purely local turn.

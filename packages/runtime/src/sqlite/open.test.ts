@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from './sqlite-open.ts';
+import { openSqlite } from './open.ts';
 
 let dir: string;
 let file: string;

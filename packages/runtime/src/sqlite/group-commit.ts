@@ -1,0 +1,75 @@
+// Group commit: the writes a process queues during one turn of the event loop share one transaction.
+import type { SqliteDatabase } from './open.ts';
+
+interface Write {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Queues writes and runs all those queued in the same event-loop turn in one `BEGIN IMMEDIATE` transaction,
+ * each in its own savepoint: one write that fails (a constraint, a bad value) is rolled back and rejected alone,
+ * the others commit. Every promise settles after the commit, so a resolved write is durable.
+ *
+ * Why: a commit is the expensive part of a small write (the write lock every process of the bot contends for,
+ * the WAL append, the shared-memory index update). With N handlers in flight, N writes cost one commit instead
+ * of N (bench/pipeline; docs/benchmarks.md).
+ */
+export class GroupCommit {
+  private queue: Write[] = [];
+  private scheduled = false;
+  private readonly commitAll: (writes: readonly Write[]) => Outcome[];
+
+  constructor(db: SqliteDatabase) {
+    // Called inside a transaction, a better-sqlite3 transaction function runs in a savepoint.
+    const inSavepoint = db.transaction((write: Write) => write.run());
+    const all = db.transaction((writes: readonly Write[]): Outcome[] =>
+      writes.map((write) => {
+        try {
+          return { ok: true, value: inSavepoint(write) };
+        } catch (error) {
+          // Some errors (SQLITE_FULL, SQLITE_IOERR) end the whole transaction, not just the savepoint: the
+          // remaining writes must not run in autocommit mode, so the batch fails as one.
+          if (!db.inTransaction) throw error;
+          return { ok: false, error };
+        }
+      }),
+    );
+    this.commitAll = (writes) => all.immediate(writes);
+  }
+
+  /** Queues `run` (synchronous statements on this database); resolves with its result once committed. */
+  write<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits what is queued now (also called on close, so nothing queued is lost). */
+  flush(): void {
+    this.scheduled = false;
+    const writes = this.queue;
+    if (writes.length === 0) return;
+    this.queue = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.commitAll(writes);
+    } catch (error) {
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    for (let i = 0; i < writes.length; i++) {
+      const outcome = outcomes[i] as Outcome;
+      const write = writes[i] as Write;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.error);
+    }
+  }
+}
