@@ -37,8 +37,8 @@ export function renderWaterfall(spans: Span[]): string {
   if (!first) return '';
   const start = first.startMs;
   const end = Math.max(...sorted.map((s) => s.endMs));
-  const total = Math.max(1, end - start);
-  const lines = [color.bold(`trace ${first.traceId}`) + color.dim(` conversation ${first.conversationId} · ${end - start} ms`)];
+  const total = Math.max(0.001, end - start);
+  const lines = [color.bold(`trace ${first.traceId}`) + color.dim(` conversation ${first.conversationId} · ${formatMs(end - start)}`)];
   for (const span of sorted) {
     const offset = Math.round(((span.startMs - start) / total) * BAR);
     const width = Math.max(1, Math.round(((span.endMs - span.startMs) / total) * BAR));
@@ -47,8 +47,13 @@ export function renderWaterfall(spans: Span[]): string {
       .join(' ');
     lines.push(
       `  ${span.service.padEnd(9)} ${span.name.padEnd(28).slice(0, 28)} ${' '.repeat(offset)}${'█'.repeat(Math.min(width, BAR - offset || 1))}`.padEnd(85) +
-        ` ${span.endMs - span.startMs} ms ${color.dim(attrs)}`,
+        ` ${formatMs(span.endMs - span.startMs)} ${color.dim(attrs)}`,
     );
   }
   return lines.join('\n');
+}
+
+// Spans are timed to the microsecond; a local hop takes a fraction of a millisecond.
+function formatMs(ms: number): string {
+  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`;
 }

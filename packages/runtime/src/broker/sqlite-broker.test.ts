@@ -83,7 +83,9 @@ describe('sqlite broker across processes', () => {
     const second = startChild(['consume', path, 'inputs'], { LEASE_MS: '500' });
     children.push(second);
     await waitFor(() => second.events.some((e) => e.event === 'got'), 30_000, 'redelivery');
-    expect(second.events.filter((e) => e.event === 'got')).toEqual([{ event: 'got', id: 'm-kill', attempt: 2, pid: second.process.pid }]);
+    const got = second.events.filter((e) => e.event === 'got');
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ id: 'm-kill', attempt: 2, pid: second.process.pid });
     await waitFor(async () => (await broker.stats()).every((t) => t.groups.every((g) => g.ready + g.inFlight + g.retrying === 0)), 30_000, 'ack');
   });
 
@@ -128,5 +130,26 @@ describe('sqlite broker across processes', () => {
     b.process.kill('SIGTERM');
     await Promise.all([exited(a), exited(b)]);
     expect([a.process.exitCode, b.process.exitCode]).toEqual([0, 0]);
+  });
+
+  it('wakes a consumer in another process by its doorbell, not by the poll', async () => {
+    setup();
+    const broker = open();
+    // A poll this slow would leave each message waiting up to two seconds.
+    const consumer = startChild(['consume', path, 'inputs'], { POLL_MS: '2000' });
+    children.push(consumer);
+    await waitFor(() => consumer.events.some((e) => e.event === 'ready'), 30_000, 'consumer ready');
+    // Registration reaches publishers within their port cache's lifetime (200 ms).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const delays: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const sent = Date.now();
+      await broker.publish('inputs', { payload: i, id: `d-${i}` });
+      const got = () => consumer.events.find((e) => e.event === 'got' && e.id === `d-${i}`);
+      await waitFor(() => got() !== undefined, 5_000, `message ${i}`);
+      delays.push((got()?.t as number) - sent);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(Math.max(...delays)).toBeLessThan(500);
   });
 });

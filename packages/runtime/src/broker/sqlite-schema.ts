@@ -1,4 +1,4 @@
-// The broker's tables: the message log, consumer groups, per-group deliveries (leases), and dead letters.
+// The broker's tables: the message log, consumer groups, per-group deliveries (leases), dead letters, and doorbells.
 import type { SqliteDatabase } from '../sqlite/open.ts';
 
 // `available_at` is the one clock a delivery needs: ready rows hold their publish time, leased rows their
@@ -16,6 +16,13 @@ CREATE TABLE IF NOT EXISTS broker_messages (
   fanout INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS broker_messages_topic ON broker_messages (topic, seq);
+CREATE TABLE IF NOT EXISTS broker_doorbells (
+  topic TEXT NOT NULL,
+  port INTEGER NOT NULL,
+  pid INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL,
+  PRIMARY KEY (topic, port)
+);
 CREATE TABLE IF NOT EXISTS broker_groups (
   id INTEGER PRIMARY KEY,
   topic TEXT NOT NULL,

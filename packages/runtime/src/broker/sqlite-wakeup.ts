@@ -1,8 +1,10 @@
-// Wakes consumers promptly: directly on a publish in this process, and on other processes' commits via a data_version poll woken by fs.watch.
+// Wakes consumers promptly: directly on a publish in this process, by a doorbell ring from other processes, and
+// as a safety net on any commit seen by a data_version poll (itself woken by fs.watch when idle).
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../sqlite/open.ts';
+import { SqliteDoorbell } from './sqlite-doorbell.ts';
 
 type Listener = { topic: string; wake: () => void };
 
@@ -12,6 +14,8 @@ const sameProcess = new Map<string, Set<SqliteWakeup>>();
 // Idle, a slow poll plus a watch on the folder; after any sign of activity, a fast poll until it has been quiet this long.
 const IDLE_POLL_MS = 50;
 const QUIET_AFTER_MS = 250;
+// With the doorbell working the poll only catches a lost ring or a publisher that does not know this listener yet.
+const FALLBACK_POLL_MS = 10;
 
 /**
  * Notices other processes' commits. `PRAGMA data_version` changes only when another connection commits and
@@ -32,6 +36,7 @@ export class SqliteWakeup {
   // Prepared once: `db.pragma()` compiles the statement on every call, which at one poll a millisecond was
   // most of an idle process's CPU (bench/pipeline).
   private readonly dataVersion: Statement;
+  private readonly doorbell: SqliteDoorbell;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -40,6 +45,13 @@ export class SqliteWakeup {
   ) {
     this.dataVersion = db.prepare('PRAGMA data_version').pluck();
     this.version = this.readVersion();
+    this.doorbell = new SqliteDoorbell(
+      db,
+      (topics) => this.rung(topics),
+      () => {
+        if (this.mode === 'fast') this.goFast();
+      },
+    );
     const peers = sameProcess.get(file) ?? new Set();
     sameProcess.set(file, peers);
     peers.add(this);
@@ -49,9 +61,11 @@ export class SqliteWakeup {
   listen(topic: string, wake: () => void): () => void {
     const listener = { topic, wake };
     this.listeners.add(listener);
+    this.doorbell.listen(topic);
     if (!this.timer) this.start();
     return () => {
-      this.listeners.delete(listener);
+      if (!this.listeners.delete(listener)) return;
+      this.doorbell.unlisten(topic);
       if (this.listeners.size === 0) this.stop();
     };
   }
@@ -59,10 +73,12 @@ export class SqliteWakeup {
   /** Tells every broker on this file in this process that `topics` (default: any) just got messages. */
   published(topics?: ReadonlySet<string>): void {
     for (const peer of sameProcess.get(this.file) ?? []) peer.fire(topics);
+    this.doorbell.ring(topics);
   }
 
   close(): void {
     this.stop();
+    this.doorbell.close();
     this.listeners.clear();
     const peers = sameProcess.get(this.file);
     peers?.delete(this);
@@ -87,7 +103,14 @@ export class SqliteWakeup {
     clearInterval(this.timer);
     this.mode = 'fast';
     this.lastActivity = Date.now();
-    this.timer = setInterval(() => this.check(), this.pollIntervalMs);
+    this.timer = setInterval(() => this.check(), this.doorbell.ready ? Math.max(FALLBACK_POLL_MS, this.pollIntervalMs) : this.pollIntervalMs);
+  }
+
+  private rung(topics: ReadonlySet<string> | undefined): void {
+    if (!this.db.open) return;
+    this.lastActivity = Date.now();
+    if (this.mode === 'idle') this.goFast();
+    this.fire(topics);
   }
 
   private goIdle(): void {

@@ -84,6 +84,17 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       expect(await b.getMessage('m-1')).toMatchObject({ status: 'failed', reply: 'Done.', error: { code: 'ACTION_TIMEOUT' } });
     });
 
+    it('never moves a message status backwards, whatever order concurrent updates land in', async () => {
+      const [a, b] = [await open(), await open()];
+      const base = { id: 'm-2', conversationId: 'c-1', traceId: newTraceId(), tenant: 'acme' };
+      await a.putMessage({ ...base, status: 'recognized', intent: 'update_status' });
+      await b.putMessage({ ...base, status: 'received' });
+      expect(await a.getMessage('m-2')).toMatchObject({ status: 'recognized', intent: 'update_status' });
+      await a.putMessage({ ...base, status: 'completed', reply: 'Done.' });
+      await b.putMessage({ ...base, status: 'executing' });
+      expect(await a.getMessage('m-2')).toMatchObject({ status: 'completed', reply: 'Done.' });
+    });
+
     it('keeps a conversation context until its TTL passes', async () => {
       const store = await open();
       const context = {

@@ -88,13 +88,17 @@ function toSums(row: SumsRow | undefined): UsageSums {
   };
 }
 
+// A status only moves forward, so services may write theirs without ordering their writes against each
+// other's: a late `received` or `executing` never hides `completed`.
+const STATUS_RANK = (column: string) => `(CASE ${column} WHEN 'received' THEN 0 WHEN 'recognized' THEN 1 WHEN 'executing' THEN 2 ELSE 3 END)`;
+
 function prepare(db: SqliteDatabase) {
   const s = (sql: string): Statement => db.prepare(sql);
   return {
     putMessage: s(`
       INSERT INTO store_messages (id, conversation_id, trace_id, tenant, status, intent, reply, data, error, created_at, updated_at)
       VALUES (@id, @conversationId, @traceId, @tenant, @status, @intent, @reply, @data, @error, @now, @now)
-      ON CONFLICT (id) DO UPDATE SET status = excluded.status, intent = coalesce(excluded.intent, intent), reply = coalesce(excluded.reply, reply),
+      ON CONFLICT (id) DO UPDATE SET status = CASE WHEN ${STATUS_RANK('excluded.status')} >= ${STATUS_RANK('status')} THEN excluded.status ELSE status END, intent = coalesce(excluded.intent, intent), reply = coalesce(excluded.reply, reply),
         data = coalesce(excluded.data, data), error = coalesce(excluded.error, error), updated_at = excluded.updated_at`),
     getMessage: s('SELECT * FROM store_messages WHERE id = ?'),
     getContext: s('SELECT context FROM store_contexts WHERE conversation_id = ? AND expires_at > ?').pluck(),

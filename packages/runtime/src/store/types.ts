@@ -112,7 +112,10 @@ export interface UsageTotals {
 
 /** Durable state shared by the bot's processes: SQLite locally, NATS KV in a cluster. */
 export interface Store {
-  /** Creates or updates a message's record. */
+  /**
+   * Creates or updates a message's record. The status only moves forward (received → recognized → executing →
+   * completed, failed or clarifying): an update with an earlier status keeps the later one and merges the rest.
+   */
   putMessage(update: MessageUpdate): Promise<void>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
 

@@ -7,7 +7,7 @@ import { CONTRACT_VERSION } from '../../contracts/envelope.ts';
 import { toErrorData } from '../../contracts/error-data.ts';
 import { newSpanId } from '../../contracts/ids.ts';
 import { type IntentRecognized, IntentRecognizedSchema } from '../../contracts/intent-recognized.ts';
-import type { Span } from '../../contracts/span.ts';
+import { type Span, spanTime } from '../../contracts/span.ts';
 import type { MessageUpdate, Store } from '../../store/types.ts';
 import { TOPICS } from '../topics.ts';
 import { ExecutorError } from './action-errors.ts';
@@ -41,7 +41,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   const registry = deps.registry();
   const runner = registry.runner(message.intent);
   const budgetMs = runner?.budgetMs ?? 0;
-  const startMs = Date.now();
+  const startMs = spanTime();
   // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
   // status is right too: another consumer is executing, or the final status is written again below.
   const [claimed, marked] = await Promise.allSettled([
@@ -99,7 +99,7 @@ function actionSpan(message: IntentRecognized, result: ActionResult, startMs: nu
     service: 'executor',
     name: `action ${message.intent}`,
     startMs,
-    endMs: Math.max(startMs, Date.now()),
+    endMs: Math.max(startMs, spanTime()),
     attributes: {
       intent: message.intent,
       attempts: result.attempts,

@@ -1,6 +1,8 @@
 // POST /v1/messages (forward to the receiver, optionally wait for the reply) and GET /v1/messages/:id.
+
 import type { FastifyInstance } from 'fastify';
 import { newMessageId, newSpanId, newTraceId } from '../../contracts/ids.ts';
+import { spanTime } from '../../contracts/span.ts';
 import type { Store } from '../../store/types.ts';
 import { errorBody, HttpError, invalidRequest } from '../http/errors.ts';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../http/json-depth.ts';
@@ -26,7 +28,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRouteDe
   const { store, receiver, waiters, metrics, spans } = deps;
 
   app.post('/v1/messages', async (request, reply) => {
-    const startMs = Date.now();
+    const startMs = spanTime();
     const body = PostMessageBodySchema.safeParse(request.body);
     if (!body.success) throw invalidRequest('body', body.error);
     const query = PostMessageQuerySchema.safeParse(request.query);
@@ -49,7 +51,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRouteDe
         service: 'gateway',
         name: 'POST /v1/messages',
         startMs,
-        endMs: Date.now(),
+        endMs: spanTime(),
         attributes: { status },
       });
     try {

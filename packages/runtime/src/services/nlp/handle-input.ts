@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Broker, Delivery } from '../../broker/types.ts';
 import { decode } from '../../contracts/codec.ts';
 import { InputReceivedSchema } from '../../contracts/input-received.ts';
+import { spanTime } from '../../contracts/span.ts';
 import type { Store } from '../../store/types.ts';
 import { decideTurn, type Nlu } from './decide-turn.ts';
 import { buildTurnEffects, publishTurn, recordTurnEffects, type TurnEffects } from './turn-effects.ts';
@@ -45,7 +46,7 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
   }
   let effects: TurnEffects;
   try {
-    const startMs = Date.now();
+    const startMs = spanTime();
     const context = await deps.store.getContext(input.conversationId);
     const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
     effects = buildTurnEffects(input, decision, startMs);

@@ -9,7 +9,7 @@ import { CONTRACT_VERSION } from '../../contracts/envelope.ts';
 import { newSpanId } from '../../contracts/ids.ts';
 import type { InputReceived } from '../../contracts/input-received.ts';
 import { IntentRecognizedSchema } from '../../contracts/intent-recognized.ts';
-import type { Span } from '../../contracts/span.ts';
+import { type Span, spanTime } from '../../contracts/span.ts';
 import type { ConversationContext, MessageUpdate, Store } from '../../store/types.ts';
 import { TOPICS } from '../topics.ts';
 import type { TurnDecision } from './decide-turn.ts';
@@ -74,7 +74,7 @@ export function buildTurnEffects(input: InputReceived, decision: TurnDecision, s
     service: 'nlp',
     name: 'recognize',
     startMs,
-    endMs: Math.max(startMs, Date.now()),
+    endMs: Math.max(startMs, spanTime()),
     attributes: {
       intent: decision.intent,
       confidence: decision.confidence,
@@ -102,8 +102,8 @@ export function recordTurnEffects(effects: TurnEffects, store: Store, options: {
 }
 
 /**
- * Publishes the turn's message. After {@link recordTurnEffects}: once published, the executor may finish the
- * action (and record `completed`) before this process runs again, and a later `recognized` would overwrite it.
+ * Publishes the turn's message, once the ledger entry and {@link recordTurnEffects} have committed: a crash
+ * after that point replays the recorded turn instead of deciding it again.
  */
 export async function publishTurn(effects: TurnEffects, broker: Broker): Promise<void> {
   await broker.publish(effects.topic, { payload: effects.payload, orderingKey: effects.status.conversationId });

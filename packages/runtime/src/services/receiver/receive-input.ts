@@ -68,17 +68,18 @@ export async function receiveInput(broker: Broker, store: Store, input: Normalis
     });
     if (!message.ok) throw new HttpError('INVALID_REQUEST', message.error.message, message.error.details);
     if (key && !earlier) await store.complete(key, { ...identity, published: false, recordedAt: Date.now() } satisfies KeyRecord);
-    // The status is written before publishing so that nlp's later update is never overwritten by `received`
-    // (and not at all when republishing: the message may be further along already).
-    if (!earlier) {
-      await store.putMessage({ id: accepted.id, conversationId: accepted.conversationId, traceId: accepted.traceId, tenant: input.tenant, status: 'received' });
-    }
-    await broker.publish(TOPICS.inputs, {
+    // Status and publish go out together (one commit each, in the same tick): the store never lets `received`
+    // replace a later status, so nlp's update may land first. Not when republishing: the record exists.
+    const status = earlier
+      ? undefined
+      : store.putMessage({ id: accepted.id, conversationId: accepted.conversationId, traceId: accepted.traceId, tenant: input.tenant, status: 'received' });
+    const published = broker.publish(TOPICS.inputs, {
       payload: message.value,
       id: accepted.id,
       orderingKey: accepted.conversationId,
       headers: { traceparent: formatTraceparent(trace.traceId, trace.spanId) },
     });
+    await Promise.all([status, published]);
     if (key) await store.complete(key, { ...identity, published: true, recordedAt: Date.now() } satisfies KeyRecord);
     return accepted;
   } catch (error) {

@@ -1,5 +1,7 @@
 // The receiver service: POST /v1/inputs validates and normalises a channel's input and hands it to receiveInput.
+
 import { newSpanId, newTraceId } from '../../contracts/ids.ts';
+import { spanTime } from '../../contracts/span.ts';
 import { invalidRequest } from '../http/errors.ts';
 import { createHttpApp, listenHttpApp } from '../http/http-app.ts';
 import { createSpanRecorder } from '../http/span-recorder.ts';
@@ -20,7 +22,7 @@ export async function createReceiver(context: ServiceContext, options: ReceiverO
   const app = createHttpApp({ logger, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }) });
 
   app.post('/v1/inputs', async (request, reply) => {
-    const startMs = Date.now();
+    const startMs = spanTime();
     const parsed = ReceiverInputSchema.safeParse(request.body);
     if (!parsed.success) throw invalidRequest('body', parsed.error);
     const input = normaliseInput(parsed.data);
@@ -38,7 +40,7 @@ export async function createReceiver(context: ServiceContext, options: ReceiverO
       service: 'receiver',
       name: 'receive',
       startMs,
-      endMs: Date.now(),
+      endMs: spanTime(),
       attributes: { channel: input.channel, duplicate: accepted.duplicate },
     });
     return reply.code(202).send(accepted);
