@@ -79,8 +79,9 @@ class SqliteBroker implements Broker {
       checkTopic(topic);
       const items = messages.map((message) => ({ topic, message: serialise(topic, message) }));
       return new Promise<void>((resolve, reject) => {
-        // Publishes made in the same tick share one transaction (group commit).
-        if (this.pending.length === 0) queueMicrotask(() => this.flushPublishes());
+        // Publishes made in the same turn of the event loop share one transaction (group commit): at the end of
+        // the turn rather than of the tick, so requests read from several sockets at once batch too.
+        if (this.pending.length === 0) setImmediate(() => this.flushPublishes());
         this.pending.push({ items, resolve, reject });
       }).then(() => items.map((item) => item.message.id));
     } catch (error) {

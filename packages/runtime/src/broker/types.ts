@@ -113,7 +113,7 @@ export interface DeadLetter {
  * - fan-out ({@link Broker.subscribe}): every live subscriber sees every message published after it subscribed.
  */
 export interface Broker {
-  /** Publishes one message; resolves with its id once it is committed (durable). Publishes in the same tick share a commit. */
+  /** Publishes one message; resolves with its id once it is committed (durable). Publishes in the same turn of the event loop share a commit. */
   publish(topic: string, message: BrokerMessageInput): Promise<string>;
   /** Publishes several messages in one commit, in order; resolves with their ids. */
   publishBatch(topic: string, messages: readonly BrokerMessageInput[]): Promise<string[]>;
