@@ -21,7 +21,16 @@ let log = '';
 dev.stdout.on('data', (d) => (log += d));
 while (!log.includes('is running')) await sleep(20);
 console.log(`ready ${Math.round(performance.now() - t0)} ms (${/ready in (\d+) ms/.exec(log)?.[1]} printed)`);
-const load = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./loadgen.ts', import.meta.url)), JSON.stringify({ url: `http://127.0.0.1:${port}/v1/messages`, mode: 'rate', rate: 1000, seconds: 3 })], { stdio: ['ignore', 'ignore', 'inherit'] });
+const load = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./loadgen.ts', import.meta.url)),
+    JSON.stringify({ url: `http://127.0.0.1:${port}/v1/messages`, mode: 'rate', rate: 1000, seconds: 3 }),
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
 await new Promise((resolve) => load.on('exit', resolve));
 await sleep(3000);
 const state = JSON.parse(readFileSync(path.join(root, '.bot/dev.json'), 'utf8')) as { services: { name: string; pid: number }[] };
