@@ -5,15 +5,19 @@ import type { Project } from '../project/types.ts';
 import type { Store } from '../store/types.ts';
 
 /** Opened by the service host (`bot service <name>`) before the service starts; closed after it stops. */
-export interface ServiceContext {
-  /** The loaded project (intents, examples, actions for the executor, config). */
-  project: Project;
+export interface HostContext {
   broker: Broker;
   store: Store;
   /** pino logger, one JSON line per record on stdout; `bot dev` renders them. */
   logger: Logger;
   /** `<project>/.bot` locally: broker.db, state.db, nlu/ model cache. */
   stateDir: string;
+}
+
+/** The host's context plus the loaded project, for the services that run the project's code. */
+export interface ServiceContext extends HostContext {
+  /** The loaded project (intents, examples, actions for the executor, config). */
+  project: Project;
 }
 
 /** Options from the command line / supervisor. */

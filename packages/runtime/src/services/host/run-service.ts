@@ -4,12 +4,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { createSqliteBroker } from '../../broker/sqlite-broker.ts';
-import { loadProject } from '../../project/load-project.ts';
 import { formatLocation, type Problem } from '../../project/problems.ts';
 import { createSqliteStore } from '../../store/sqlite-store.ts';
-import type { RunningService, ServiceOptions } from '../service-context.ts';
+import type { HostContext, RunningService, ServiceOptions } from '../service-context.ts';
 import type { ServiceName } from '../topics.ts';
-import { loadServiceFactory } from './service-registry.ts';
+import { loadService } from './service-registry.ts';
 
 export interface RunServiceOptions extends ServiceOptions {
   /** The project folder. */
@@ -30,18 +29,24 @@ export async function runService(name: ServiceName, options: RunServiceOptions):
   // Actions that keep files of their own can put them beside the runtime's (the ops template does).
   process.env.INPUTBOT_STATE_DIR = stateDir;
   const needsActions = name === 'executor';
-  const loaded = await loadProject(root, { actions: needsActions });
-  const errors = loaded.problems.filter((p) => p.severity === 'error');
-  if (!loaded.project || errors.length) {
-    for (const problem of errors) logger.error({ code: problem.code, at: formatLocation(problem) }, problem.message);
-    return 1;
+  const loaded = await loadService(name);
+  let start: (host: HostContext) => Promise<RunningService>;
+  if (loaded.needsProject) {
+    const { project, problems } = await openProject(root, needsActions);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (!project || errors.length) {
+      for (const problem of errors) logger.error({ code: problem.code, at: formatLocation(problem) }, problem.message);
+      return 1;
+    }
+    start = (host) => loaded.create({ ...host, project }, options);
+  } else {
+    start = (host) => loaded.create(host, options);
   }
   const broker = createSqliteBroker({ path: path.join(stateDir, 'broker.db') });
   const store = createSqliteStore({ path: path.join(stateDir, 'state.db') });
-  const factory = await loadServiceFactory(name);
   let service: RunningService;
   try {
-    service = await factory({ project: loaded.project, broker, store, logger, stateDir }, options);
+    service = await start({ broker, store, logger, stateDir });
   } catch (error) {
     logger.error({ err: error }, `${name} failed to start`);
     await broker.close();
@@ -76,7 +81,7 @@ export async function runService(name: ServiceName, options: RunServiceOptions):
 
 async function reload(name: ServiceName, root: string, needsActions: boolean, service: RunningService, logger: pino.Logger): Promise<void> {
   const started = performance.now();
-  const { project, problems } = await loadProject(root, { actions: needsActions });
+  const { project, problems } = await openProject(root, needsActions);
   const errors = problems.filter((p) => p.severity === 'error');
   if (!project || errors.length) {
     // A file with an error keeps the old version serving; the supervisor prints the problems.
@@ -92,4 +97,10 @@ async function reload(name: ServiceName, root: string, needsActions: boolean, se
     logger.error({ err: error }, `${name} reload failed; the previous version keeps serving`);
     process.send?.({ type: 'reload-failed', problems: [] });
   }
+}
+
+// Imported on demand: loading a project brings in tsx's loader hooks (a second V8 heap), which the receiver never needs.
+async function openProject(root: string, actions: boolean) {
+  const { loadProject } = await import('../../project/load-project.ts');
+  return loadProject(root, { actions });
 }

@@ -6,7 +6,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteBroker } from '../../broker/sqlite-broker.ts';
 import type { Delivery } from '../../broker/types.ts';
-import { BotConfigSchema } from '../../define/bot.ts';
 import { createSqliteStore } from '../../store/sqlite-store.ts';
 import { send } from '../gateway/__fixtures__/stack.ts';
 import type { RunningService } from '../service-context.ts';
@@ -27,8 +26,7 @@ beforeAll(async () => {
   await broker.subscribe(TOPICS.inputs, (delivery) => {
     published.push(delivery);
   });
-  const project = { root: dir, config: BotConfigSchema.parse({ name: 'r' }), intents: [], examples: [], actions: [], fixtures: [] };
-  service = await createReceiver({ project, broker: broker, store, logger: pino({ level: 'silent' }), stateDir: dir }, { port: 0 });
+  service = await createReceiver({ broker, store, logger: pino({ level: 'silent' }), stateDir: dir }, { port: 0 });
   url = `http://127.0.0.1:${service.port}/v1/inputs`;
 });
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { invalidRequest } from '../http/errors.ts';
 import { createHttpApp, listenHttpApp } from '../http/http-app.ts';
 import { createSpanRecorder } from '../http/span-recorder.ts';
 import { parseTraceparent } from '../http/traceparent.ts';
-import type { RunningService, ServiceContext, ServiceOptions } from '../service-context.ts';
+import type { HostContext, RunningService, ServiceOptions } from '../service-context.ts';
 import { normaliseInput, ReceiverInputSchema } from './input-schema.ts';
 import { receiveInput } from './receive-input.ts';
 
@@ -15,8 +15,8 @@ export interface ReceiverOptions extends ServiceOptions {
   bodyLimit?: number;
 }
 
-/** Starts the receiver on `options.host:options.port` (127.0.0.1, a free port by default). */
-export async function createReceiver(context: ServiceContext, options: ReceiverOptions): Promise<RunningService> {
+/** Starts the receiver on `options.host:options.port` (127.0.0.1, a free port by default). It runs no project code. */
+export async function createReceiver(context: HostContext, options: ReceiverOptions): Promise<RunningService> {
   const { broker, store, logger } = context;
   const spans = createSpanRecorder(store, logger);
   const app = createHttpApp({ logger, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }) });
