@@ -21,9 +21,11 @@ export function buildNluPrompt(project: Project, options: NluPromptOptions): str
     'Give only entities the message states; use null for any it does not give. Never invent values.',
   ];
   // The date only when an entity needs it: a prompt without it is identical every day, so recorded
-  // exchanges (bot test --record) replay on any day.
+  // exchanges (bot test --record) replay on any day. To the minute, not the millisecond: relative times need no
+  // more, and the same message within a minute is then the same request (the gateway's cache can answer it).
   if (intents.some((i) => i.entities.some((e) => e.kind === 'date' || e.kind === 'datetime'))) {
-    lines.push(`Now is ${options.referenceTime.toISOString()}; resolve relative dates against it. Dates are YYYY-MM-DD, date-times ISO 8601.`);
+    const now = `${options.referenceTime.toISOString().slice(0, 16)}Z`;
+    lines.push(`Now is ${now}; resolve relative dates against it. Dates are YYYY-MM-DD, date-times ISO 8601.`);
   }
   if (options.pendingIntent) {
     lines.push(

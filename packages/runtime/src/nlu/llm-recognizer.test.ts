@@ -44,7 +44,7 @@ describe('llm mode', () => {
     expect(system).toContain('- update_status: move a project to another status');
     expect(system).toContain('entities: project (text); status (one of todo, in_progress, done); due (date YYYY-MM-DD, optional)');
     expect(system).toContain('e.g. move [Apollo](project) to [done](status)');
-    expect(system).toContain('Now is 2026-03-02T10:00:00.000Z');
+    expect(system).toContain('Now is 2026-03-02T10:00Z');
     expect(request?.userText).toBe('please push Apollo over the line by friday');
     // The schema the model must follow: a union over the intents, each with its own entity schema, strict.
     const format = request?.body.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: Record<string, unknown> } };
