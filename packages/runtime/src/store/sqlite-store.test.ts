@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runStoreContract } from './contract.test-suite.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 
@@ -37,6 +37,43 @@ describe('sqlite store across processes', () => {
       expect(await store.claim('key-0')).toMatchObject({ status: 'duplicate', state: 'completed' });
       await store.close();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sqlite store retention', () => {
+  it('prunes LLM usage records past their retention once a minute, keeping younger rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-prune-'));
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const store = createSqliteStore({ path: join(dir, 'state.db'), retentionMs: 10_000, usageRetentionMs: 10_000 });
+    try {
+      const now = Date.now();
+      const usage = {
+        traceId: 'a'.repeat(32),
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+        inputTokens: 10,
+        outputTokens: 5,
+        cachedTokens: 0,
+        costUsd: 0.001,
+        latencyMs: 20,
+        cacheHit: false,
+        estimated: false,
+        apiKeyId: 'local',
+        status: 'ok' as const,
+      };
+      await store.recordUsage({ ...usage, atMs: now - 60_000 });
+      await store.recordUsage({ ...usage, atMs: now });
+      await store.putMessage({ id: 'm-1', conversationId: 'c-1', traceId: 'b'.repeat(32), tenant: 'default', status: 'received' });
+      expect((await store.usageTotals()).total.calls).toBe(2);
+      vi.advanceTimersByTime(60_000);
+      expect((await store.usageTotals()).total.calls).toBe(1);
+      // The message is younger than its retention and stays.
+      expect(await store.getMessage('m-1')).toMatchObject({ status: 'received' });
+    } finally {
+      vi.useRealTimers();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

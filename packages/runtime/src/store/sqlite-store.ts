@@ -25,6 +25,8 @@ export interface SqliteStoreOptions {
   retentionMs?: number;
   /** How long idempotency entries are kept: a redelivery later than this runs the action again. @default 604_800_000 (a week) */
   idempotencyRetentionMs?: number;
+  /** How long LLM usage records are kept (`bot usage`, `GET /v1/usage`). @default 7_776_000_000 (90 days) */
+  usageRetentionMs?: number;
   /** How long a write waits for another process's lock before failing. @default 10_000 */
   busyTimeoutMs?: number;
 }
@@ -135,6 +137,7 @@ function prepare(db: SqliteDatabase) {
     pruneLedger: s('DELETE FROM store_idempotency WHERE updated_at < ?'),
     pruneSpans: s('DELETE FROM store_spans WHERE trace_id IN (SELECT trace_id FROM store_traces WHERE start_ms < ?)'),
     pruneTraces: s('DELETE FROM store_traces WHERE start_ms < ?'),
+    pruneUsage: s('DELETE FROM store_usage WHERE at_ms < ?'),
   };
 }
 
@@ -316,6 +319,7 @@ class SqliteStore implements Store {
           this.st.pruneLedger.run(now - (this.options.idempotencyRetentionMs ?? 7 * DAY));
           this.st.pruneSpans.run(keep);
           this.st.pruneTraces.run(keep);
+          this.st.pruneUsage.run(now - (this.options.usageRetentionMs ?? 90 * DAY));
         })
         .immediate();
     } catch {
