@@ -73,6 +73,20 @@ describe('gateway + receiver', () => {
     expect(direct).toMatchObject({ status: 202, body: { id: first.body.id, duplicate: true } });
   });
 
+  it('answers many concurrent messages each with its own reply and trace (inputs reach the receiver in batches)', async () => {
+    const texts = Array.from({ length: 40 }, (_, i) => `burst ${i}`);
+    const answers = await Promise.all(texts.map((text) => send(`${stack.url}/v1/messages?wait=5000`, { body: { user: 'u3', text } })));
+    expect(answers.map((a) => a.status)).toEqual(texts.map(() => 200));
+    expect(answers.map((a) => a.body.reply)).toEqual(texts.map((t) => `echo: ${t}`));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(texts.length);
+    for (const answer of answers.slice(0, 5)) {
+      await expect.poll(async () => (await stack.store.listSpans(answer.body.traceId)).length, { timeout: 2000 }).toBe(2);
+      const spans = await stack.store.listSpans(answer.body.traceId);
+      const gateway = spans.find((s) => s.service === 'gateway');
+      expect(spans.find((s) => s.service === 'receiver')).toMatchObject({ parentId: gateway?.spanId });
+    }
+  });
+
   it('records the spans of the gateway and the receiver in one trace', async () => {
     const res = await send(`${stack.url}/v1/messages?wait=5000`, { body: { user: 'u1', text: 'trace me' } });
     await expect.poll(async () => (await stack.store.listSpans(res.body.traceId)).length, { timeout: 2000 }).toBe(2);

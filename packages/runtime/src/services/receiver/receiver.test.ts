@@ -131,4 +131,35 @@ describe('receiver', () => {
   it('answers /healthz', async () => {
     expect(await send(url.replace('/v1/inputs', '/healthz'))).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
+
+  it('takes a batch of inputs, answering each on its own, and publishes the accepted ones', async () => {
+    const traceId = 'c'.repeat(32);
+    const res = await send(`${url}/batch`, {
+      body: {
+        inputs: [
+          { input: { user: 'u1', text: 'first', conversationId: 'batch-c1' }, traceparent: `00-${traceId}-${'1'.repeat(16)}-01` },
+          { input: { user: 'u1', text: 42 } },
+          { input: { user: 'u2', text: 'second', idempotencyKey: 'batch-k' } },
+          { input: { user: 'u2', text: 'second again', idempotencyKey: 'batch-k' } },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const results = res.body.results as { status: number; body: Record<string, unknown> }[];
+    expect(results.map((r) => r.status)).toEqual([202, 400, 202, 202]);
+    expect(results[0]?.body).toMatchObject({ traceId, conversationId: 'batch-c1', duplicate: false });
+    expect(results[1]?.body).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    // The same idempotency key within one batch still yields one message.
+    expect(results[3]?.body).toMatchObject({ id: results[2]?.body.id, duplicate: true });
+    await publishedFor(results[0]?.body.id as string);
+    expect(await publishedFor(results[2]?.body.id as string)).toHaveLength(1);
+  });
+
+  it('refuses a malformed batch as a whole with a clear error', async () => {
+    for (const body of [{ inputs: [] }, { inputs: 'no' }, { items: [{ input: {} }] }]) {
+      const res = await send(`${url}/batch`, { body });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_REQUEST');
+    }
+  });
 });
