@@ -3,13 +3,13 @@
 import { execaNode, type ResultPromise } from 'execa';
 import { createRestartBackoff, type RestartBackoffOptions } from './restart-backoff.ts';
 
-/** What to run for one service. */
 /**
  * A service handles small, short-lived messages: a 1 MB young-generation semi-space (V8's default grows to 16 MB)
  * keeps its idle RSS ~25 MB lower; throughput moved within run-to-run noise (bench/pipeline; docs/benchmarks.md).
  */
 const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=1'];
 
+/** What to run for one service. */
 export interface ServiceSpec {
   name: string;
   /** A Node.js script. */

@@ -28,6 +28,7 @@ export class SqliteDoorbell {
     unregister: Statement;
     unregisterAll: Statement;
     refresh: Statement;
+    forgetStale: Statement;
     listeners: Statement;
     everyone: Statement;
   };
@@ -43,6 +44,7 @@ export class SqliteDoorbell {
       unregister: db.prepare('DELETE FROM broker_doorbells WHERE topic = ? AND port = ?'),
       unregisterAll: db.prepare('DELETE FROM broker_doorbells WHERE port = ? AND pid = ?'),
       refresh: db.prepare('UPDATE broker_doorbells SET seen_at = ? WHERE port = ? AND pid = ?'),
+      forgetStale: db.prepare('DELETE FROM broker_doorbells WHERE seen_at < ?'),
       listeners: db.prepare('SELECT DISTINCT port FROM broker_doorbells WHERE topic = ? AND seen_at > ?').pluck(),
       everyone: db.prepare('SELECT DISTINCT port FROM broker_doorbells WHERE seen_at > ?').pluck(),
     };
@@ -114,7 +116,12 @@ export class SqliteDoorbell {
       if (this.closed) return;
       this.port = socket.address().port;
       for (const topic of this.topics.keys()) this.register(topic);
-      this.refreshTimer = setInterval(() => this.safely(() => this.st.refresh.run(Date.now(), this.port, process.pid)), REFRESH_MS);
+      this.refreshTimer = setInterval(() => {
+        const now = Date.now();
+        this.safely(() => this.st.refresh.run(now, this.port, process.pid));
+        // Rows of processes that died without closing (kill -9) are no longer refreshed.
+        this.safely(() => this.st.forgetStale.run(now - STALE_MS));
+      }, REFRESH_MS);
       this.refreshTimer.unref();
       this.onReady();
     });

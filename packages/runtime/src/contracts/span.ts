@@ -23,7 +23,16 @@ export const SpanSchema = z
 
 export type Span = z.infer<typeof SpanSchema>;
 
-/** Now, for span timings: epoch milliseconds to the microsecond (the same clock in every process of the machine). */
+let origin = performance.timeOrigin;
+
+/**
+ * Now, for span timings: epoch milliseconds to the microsecond. The monotonic clock gives the microseconds; it is
+ * re-anchored to the wall clock whenever they drift apart (a suspended laptop, an NTP step), so spans of different
+ * processes and `Date.now()` deadlines stay comparable.
+ */
 export function spanTime(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
+  const monotonic = performance.now();
+  const wall = Date.now();
+  if (Math.abs(origin + monotonic - wall) > 2) origin = wall - monotonic;
+  return Math.round((origin + monotonic) * 1000) / 1000;
 }

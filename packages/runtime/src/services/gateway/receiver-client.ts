@@ -26,14 +26,18 @@ interface Answer {
 interface Pending {
   /** The input, serialised once. */
   json: string;
+  /** Its size in UTF-8 bytes. */
+  bytes: number;
   traceparent: string;
   resolve: (accepted: ReceiverAccepted) => void;
   reject: (error: unknown) => void;
 }
 
-// A batch request holds at most this many inputs and bytes (the receiver takes up to 1 MB a batch).
+// A batch request holds at most this many inputs and bytes (the receiver takes up to 1 MB a batch); a large
+// input goes on its own, so a batch never nears the limit.
 const MAX_BATCH = 16;
-const MAX_BATCH_BYTES = 768 * 1024;
+const MAX_BATCH_BYTES = 512 * 1024;
+const ALONE_BYTES = 32 * 1024;
 
 /** A client for the receiver at `baseUrl` (e.g. `http://127.0.0.1:4001`). */
 export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): ReceiverClient {
@@ -122,6 +126,12 @@ export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): Recei
       for (const item of items) item.reject(unavailable((error as { code?: string }).code ?? 'unknown'));
       return;
     }
+    // A receiver without the batch route (an older version mid-deploy), or one that finds the batch too large:
+    // the inputs go one by one, so each gets its own answer.
+    if (answer.status === 404 || answer.status === 413) {
+      await Promise.all(items.map(forwardOne));
+      return;
+    }
     const results = (answer.body as { results?: Answer[] } | undefined)?.results;
     items.forEach((item, i) => {
       const result = answer.status === 200 && results?.length === items.length ? results[i] : undefined;
@@ -148,9 +158,13 @@ export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): Recei
       bytes = 0;
     };
     for (const item of items) {
-      if (chunk.length === MAX_BATCH || (chunk.length > 0 && bytes + item.json.length > MAX_BATCH_BYTES)) sendChunk();
+      if (item.bytes > ALONE_BYTES) {
+        void forwardOne(item);
+        continue;
+      }
+      if (chunk.length === MAX_BATCH || bytes + item.bytes > MAX_BATCH_BYTES) sendChunk();
       chunk.push(item);
-      bytes += item.json.length;
+      bytes += item.bytes;
     }
     sendChunk();
   };
@@ -158,7 +172,8 @@ export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): Recei
   return {
     forward(input, traceparent) {
       return new Promise<ReceiverAccepted>((resolve, reject) => {
-        queue.push({ json: JSON.stringify(input), traceparent, resolve, reject });
+        const json = JSON.stringify(input);
+        queue.push({ json, bytes: Buffer.byteLength(json), traceparent, resolve, reject });
         if (queue.length === 1) setImmediate(flush);
       });
     },

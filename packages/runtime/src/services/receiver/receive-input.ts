@@ -41,7 +41,13 @@ interface KeyRecord {
   recordedAt: number;
 }
 
-export async function receiveInput(broker: Broker, store: Store, input: NormalisedInput, trace: HopTrace): Promise<Accepted> {
+export async function receiveInput(
+  broker: Broker,
+  store: Store,
+  input: NormalisedInput,
+  trace: HopTrace,
+  onStatusError?: (error: unknown) => void,
+): Promise<Accepted> {
   const key = input.idempotencyKey === undefined ? undefined : `input:${input.tenant}:${input.idempotencyKey}`;
   const earlier = key ? await claimKey(store, key) : undefined;
   if (earlier?.published) return { id: earlier.id, traceId: earlier.traceId, conversationId: earlier.conversationId, duplicate: true };
@@ -79,7 +85,11 @@ export async function receiveInput(broker: Broker, store: Store, input: Normalis
       orderingKey: accepted.conversationId,
       headers: { traceparent: formatTraceparent(trace.traceId, trace.spanId) },
     });
-    await Promise.all([status, published]);
+    // The publish decides the answer: once it has committed the message is on its way, and a failed status write
+    // (nlp and the executor write later ones) must not make the client retry and send it twice.
+    const [statusWrite, publishing] = await Promise.allSettled([status, published]);
+    if (publishing.status === 'rejected') throw publishing.reason;
+    if (statusWrite.status === 'rejected') onStatusError?.(statusWrite.reason);
     if (key) await store.complete(key, { ...identity, published: true, recordedAt: Date.now() } satisfies KeyRecord);
     return accepted;
   } catch (error) {

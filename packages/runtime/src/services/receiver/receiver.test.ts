@@ -162,4 +162,13 @@ describe('receiver', () => {
       expect(res.body.error.code).toBe('INVALID_REQUEST');
     }
   });
+
+  it('holds each input of a batch to the single-input body limit', async () => {
+    const big = { user: 'u1', text: 'big', data: { blob: 'x'.repeat(70_000) } };
+    const res = await send(`${url}/batch`, { body: { inputs: [{ input: big }, { input: { user: 'u1', text: 'small' } }] } });
+    expect(res.status).toBe(200);
+    const results = res.body.results as { status: number; body: Record<string, unknown> }[];
+    expect(results.map((r) => r.status)).toEqual([413, 202]);
+    expect(results[0]?.body).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
+  });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { newSpanId, newTraceId } from '../../contracts/ids.ts';
 import { spanTime } from '../../contracts/span.ts';
 import { toErrorReply } from '../http/error-handler.ts';
-import { invalidRequest } from '../http/errors.ts';
+import { HttpError, invalidRequest } from '../http/errors.ts';
 import { createHttpApp, DEFAULT_BODY_LIMIT, listenHttpApp } from '../http/http-app.ts';
 import { createSpanRecorder } from '../http/span-recorder.ts';
 import { parseTraceparent } from '../http/traceparent.ts';
@@ -42,7 +42,9 @@ export async function createReceiver(context: HostContext, options: ReceiverOpti
     const input = normaliseInput(parsed.data);
     const parent = parseTraceparent(typeof traceparent === 'string' ? traceparent : undefined);
     const trace = { traceId: parent?.traceId ?? newTraceId(), spanId: newSpanId() };
-    const accepted = await receiveInput(broker, store, input, trace);
+    const accepted = await receiveInput(broker, store, input, trace, (error) =>
+      logger.warn({ err: error, traceId: trace.traceId }, 'could not record the status "received"; the message was published'),
+    );
     spans.record({
       v: 1,
       type: 'span',
@@ -60,6 +62,15 @@ export async function createReceiver(context: HostContext, options: ReceiverOpti
     return accepted;
   }
 
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  // Each input of a batch is held to the limit of one input sent alone.
+  async function acceptWithin(input: unknown, traceparent: unknown): Promise<Accepted> {
+    if (Buffer.byteLength(JSON.stringify(input) ?? '') > bodyLimit) {
+      throw new HttpError('BODY_TOO_LARGE', `the input is larger than ${bodyLimit} bytes; send less data`);
+    }
+    return accept(input, traceparent);
+  }
+
   app.post('/v1/inputs', async (request, reply) => reply.code(202).send(await accept(request.body, request.headers.traceparent)));
 
   // Several inputs in one request (the gateway batches under load): each is accepted or refused on its own,
@@ -69,10 +80,10 @@ export async function createReceiver(context: HostContext, options: ReceiverOpti
     if (!batch.success) throw invalidRequest('body', batch.error);
     const results = await Promise.all(
       batch.data.inputs.map(({ input, traceparent }) =>
-        accept(input, traceparent).then(
+        acceptWithin(input, traceparent).then(
           (accepted) => ({ status: 202, body: accepted }),
           (error: unknown) => {
-            const answer = toErrorReply(error as Error, options.bodyLimit ?? DEFAULT_BODY_LIMIT);
+            const answer = toErrorReply(error as Error, bodyLimit);
             if (answer.status >= 500) logger.error({ err: error }, 'an input of a batch failed');
             return { status: answer.status, body: answer.body };
           },
