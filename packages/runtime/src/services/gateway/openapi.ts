@@ -1,5 +1,6 @@
 // Builds the gateway's OpenAPI 3.1 document from the same zod schemas that validate its requests.
 import { z } from 'zod';
+import { ChatRequestSchema } from '../../llm/wire.ts';
 import { ErrorBodySchema } from '../http/errors.ts';
 import {
   AcceptedSchema,
@@ -13,6 +14,7 @@ import {
   ReadySchema,
   StreamEventSchemas,
 } from './api-schemas.ts';
+import { UsageQuerySchema } from './usage-routes.ts';
 
 type Io = 'input' | 'output';
 
@@ -92,6 +94,70 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/llm/v1/chat/completions': {
+        post: {
+          operationId: 'chatCompletions',
+          summary: 'OpenAI-compatible chat completions through the LLM gateway (any OpenAI client; stream or not)',
+          description:
+            "Routed by `model` to a configured provider, with retries, fallback, budgets, cache and redaction; every call lands in the usage ledger. The answer is OpenAI's wire format; `x-inputbot-cost-usd` carries the call's cost. A bearer key is required when `llm.apiKeys` is configured.",
+          requestBody: { required: true, ...json('ChatRequest') },
+          responses: {
+            '200': {
+              description:
+                'A chat.completion object, or with `stream: true` a text/event-stream of chat.completion.chunk objects ending in `[DONE]` (or an error event if the upstream stream breaks).',
+              content: { 'application/json': { schema: { type: 'object' } }, 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            '400': error('INVALID_REQUEST (not a chat completion request) or LLM_UPSTREAM_REJECTED (the provider refused it).'),
+            '401': error('LLM_UNAUTHORIZED: the API key is missing or unknown.'),
+            '404': error('LLM_MODEL_NOT_FOUND: the model routes to no provider.'),
+            '429': error('BUDGET_EXCEEDED (over a daily budget; the message names it) or LLM_RATE_LIMITED (after retries).'),
+            '502': error('LLM_UPSTREAM_ERROR, LLM_UPSTREAM_MALFORMED, LLM_UPSTREAM_UNREACHABLE or LLM_PROVIDER_AUTH_FAILED, after retries and fallback.'),
+            '503': error('LLM_PROVIDER_NOT_CONFIGURED or LLM_TARGETS_COOLING_DOWN.'),
+            '504': error('LLM_UPSTREAM_TIMEOUT.'),
+          },
+        },
+      },
+      '/llm/v1/models': {
+        get: {
+          operationId: 'listModels',
+          summary: "The models the gateway routes, in OpenAI's list format",
+          responses: {
+            '200': {
+              description: '`{object: "list", data: [{id, object: "model", owned_by}]}`.',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
+        },
+      },
+      '/v1/usage': {
+        get: {
+          operationId: 'usage',
+          summary: 'The LLM usage ledger: totals, by model, API key and UTC day, for calls started in [from, to)',
+          parameters: parameters('query', UsageQuerySchema),
+          responses: {
+            '200': { description: 'Calls, tokens, cost (USD), cache hits and failures.', content: { 'application/json': { schema: { type: 'object' } } } },
+            '400': error('INVALID_REQUEST: from/to are not epoch milliseconds or ISO dates.'),
+            '401': error('LLM_UNAUTHORIZED: the API key is missing or unknown.'),
+          },
+        },
+      },
+      '/v1/prompts/{name}': {
+        post: {
+          operationId: 'runPrompt',
+          summary: "Runs a project's prompt (prompts/*.ts) with the body as its variables",
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200 } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: "The prompt's `input` schema." } } } },
+          responses: {
+            '200': {
+              description: "The model's text, or with an `output` schema the validated object, with usage and cost.",
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            '400': error("INVALID_REQUEST: the variables do not match the prompt's input schema."),
+            '404': error('PROMPT_NOT_FOUND'),
+            '502': error("LLM_FAILED or OUTPUT_INVALID: the model failed, or its output did not match the prompt's output schema."),
+          },
+        },
+      },
       '/healthz': { get: { operationId: 'health', summary: 'The process is up', responses: { '200': { description: 'Up.', ...json('Health') } } } },
       '/readyz': {
         get: {
@@ -120,6 +186,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         Health: jsonSchema(HealthSchema, 'output'),
         Ready: jsonSchema(ReadySchema, 'output'),
         Error: jsonSchema(ErrorBodySchema, 'output'),
+        ChatRequest: jsonSchema(ChatRequestSchema, 'input'),
       },
     },
   };

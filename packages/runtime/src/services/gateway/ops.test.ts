@@ -42,7 +42,20 @@ describe('gateway: operations', () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/readyz', '/v1/conversations/{id}/events', '/v1/messages', '/v1/messages/{id}']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz',
+      '/llm/v1/chat/completions',
+      '/llm/v1/models',
+      '/metrics',
+      '/readyz',
+      '/v1/conversations/{id}/events',
+      '/v1/messages',
+      '/v1/messages/{id}',
+      '/v1/prompts/{name}',
+      '/v1/usage',
+    ]);
+    expect(doc.components.schemas.ChatRequest).toMatchObject({ type: 'object', required: expect.arrayContaining(['model', 'messages']) });
+    expect(doc.paths['/v1/usage'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'to']);
     const post = doc.paths['/v1/messages'].post;
     expect(post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PostMessage' });
     expect(Object.keys(post.responses).sort()).toEqual(['200', '202', '400', '409', '413', '415', '503']);

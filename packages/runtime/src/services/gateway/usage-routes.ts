@@ -21,7 +21,7 @@ const InstantSchema = z.union([
     .transform((s) => Date.parse(s)),
 ]);
 
-const UsageQuerySchema = z.strictObject({ from: InstantSchema.optional(), to: InstantSchema.optional() });
+export const UsageQuerySchema = z.strictObject({ from: InstantSchema.optional(), to: InstantSchema.optional() });
 
 export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
   app.get('/v1/usage', async (request, reply) => {
