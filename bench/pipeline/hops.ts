@@ -1,29 +1,15 @@
 // Profiling aid (not a benchmark figure): where a ?wait round trip spends its time, hop by hop, read from the
 // spans every service records. Starts bot dev on the bench project, sends `count` ?wait requests one at a time
 // at `rate`/s, then prints the median of each gap.  Run: tsx pipeline/hops.ts [count] [rate]
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { writeBenchProject } from './project.ts';
+import { startProbeDev } from './probe-dev.ts';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const count = Number(process.argv[2] ?? 300);
 const rate = Number(process.argv[3] ?? 200);
-const root = path.join(mkdtempSync(path.join(tmpdir(), 'inputbot-hops-')), 'bench-bot');
-writeBenchProject(root);
-const port = 20000 + Math.floor(Math.random() * 20000);
-const dev = spawn(process.execPath, [path.join(REPO, 'packages/cli/bin/bot.js'), 'dev', '--port', String(port), '--no-watch'], {
-  cwd: root,
-  env: { ...process.env, NO_COLOR: '1' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let log = '';
-dev.stdout.on('data', (d) => (log += d));
-while (!log.includes('is running')) await sleep(50);
+const dev = await startProbeDev('hops');
+const { port, root } = dev;
 const rtts: number[] = [];
 for (let i = 0; i < count; i++) {
   const t0 = performance.now();
@@ -36,8 +22,7 @@ for (let i = 0; i < count; i++) {
   rtts.push(performance.now() - t0);
   await sleep(1000 / rate);
 }
-dev.kill('SIGINT');
-await new Promise((resolve) => dev.on('exit', resolve));
+await dev.stop();
 
 const db = new Database(path.join(root, '.bot/state.db'), { readonly: true });
 const rows = db.prepare('SELECT span FROM store_spans').pluck().all() as string[];
