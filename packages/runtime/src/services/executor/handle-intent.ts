@@ -43,7 +43,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   const budgetMs = runner?.budgetMs ?? 0;
   const startMs = spanTime();
   // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
-  // status is right too: another consumer is executing, or the final status is written again below.
+  // status stays right too: another consumer is executing, or a final status, which `executing` never replaces.
   const [claimed, marked] = await Promise.allSettled([
     deps.store.claim(key, { staleAfterMs: budgetMs + CLAIM_MARGIN_MS }),
     deps.store.putMessage({ ...identity(message), status: 'executing', intent: message.intent }),

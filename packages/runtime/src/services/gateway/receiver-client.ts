@@ -33,10 +33,9 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-// A batch request holds at most this many inputs and bytes (the receiver takes up to 1 MB a batch); a large
-// input goes on its own, so a batch never nears the limit.
+// A batch request holds at most 16 inputs of at most 32 KB each (a larger one goes on its own), so it stays well
+// below the 1 MB the receiver takes a batch.
 const MAX_BATCH = 16;
-const MAX_BATCH_BYTES = 512 * 1024;
 const ALONE_BYTES = 32 * 1024;
 
 /** A client for the receiver at `baseUrl` (e.g. `http://127.0.0.1:4001`). */
@@ -45,6 +44,8 @@ export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): Recei
   const agent = new http.Agent({ keepAlive: true, maxSockets: 128, scheduling: 'lifo' });
   const unavailable = (cause: string) =>
     new HttpError('RECEIVER_UNAVAILABLE', 'the bot is not accepting messages right now (its receiver is unreachable); retry in a few seconds', { cause });
+
+  const unreachable = (error: unknown) => unavailable((error as { code?: string }).code ?? 'unknown');
 
   function request(method: 'GET' | 'POST', path: string, payload: string | undefined, headers: Record<string, string>, timeout: number): Promise<Answer> {
     return new Promise((resolve, reject) => {
@@ -108,7 +109,7 @@ export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): Recei
     try {
       answer = await send('/v1/inputs', item.json, item.traceparent);
     } catch (error) {
-      return item.reject(unavailable((error as { code?: string }).code ?? 'unknown'));
+      return item.reject(unreachable(error));
     }
     try {
       item.resolve(settle(answer));
@@ -123,7 +124,7 @@ export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): Recei
     try {
       answer = await send('/v1/inputs/batch', body, undefined);
     } catch (error) {
-      for (const item of items) item.reject(unavailable((error as { code?: string }).code ?? 'unknown'));
+      for (const item of items) item.reject(unreachable(error));
       return;
     }
     // A receiver without the batch route (an older version mid-deploy), or one that finds the batch too large:
@@ -149,24 +150,15 @@ export function createReceiverClient(baseUrl: string, timeoutMs = 10_000): Recei
   const flush = () => {
     const items = queue;
     queue = [];
-    let chunk: Pending[] = [];
-    let bytes = 0;
-    const sendChunk = () => {
-      if (chunk.length === 1) void forwardOne(chunk[0] as Pending);
-      else if (chunk.length > 1) void forwardBatch(chunk);
-      chunk = [];
-      bytes = 0;
-    };
+    const batchable: Pending[] = [];
     for (const item of items) {
-      if (item.bytes > ALONE_BYTES) {
-        void forwardOne(item);
-        continue;
-      }
-      if (chunk.length === MAX_BATCH || bytes + item.bytes > MAX_BATCH_BYTES) sendChunk();
-      chunk.push(item);
-      bytes += item.bytes;
+      if (item.bytes > ALONE_BYTES) void forwardOne(item);
+      else batchable.push(item);
     }
-    sendChunk();
+    for (let i = 0; i < batchable.length; i += MAX_BATCH) {
+      const chunk = batchable.slice(i, i + MAX_BATCH);
+      void (chunk.length === 1 ? forwardOne(chunk[0] as Pending) : forwardBatch(chunk));
+    }
   };
 
   return {

@@ -21,7 +21,7 @@ export interface ReceiverOptions extends ServiceOptions {
 const BATCH_BODY_LIMIT = 1024 * 1024;
 
 /** `POST /v1/inputs/batch`: each entry is what `POST /v1/inputs` takes, with its caller's traceparent. */
-export const InputBatchSchema = z.strictObject({
+const InputBatchSchema = z.strictObject({
   inputs: z
     .array(z.strictObject({ input: z.unknown(), traceparent: z.string().max(100).optional() }))
     .min(1)
