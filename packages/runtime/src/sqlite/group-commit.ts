@@ -52,6 +52,16 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Queues `run` and commits at once, with everything queued before it: for a write that records a side effect
+   * already done elsewhere, where the turn's wait would widen the window a crash could fall into.
+   */
+  writeNow<T>(run: () => T): Promise<T> {
+    const written = this.write(run);
+    this.flush();
+    return written;
+  }
+
   /** Commits what is queued now (also called on close, so nothing queued is lost). */
   flush(): void {
     this.scheduled = false;

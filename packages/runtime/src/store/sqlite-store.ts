@@ -238,7 +238,9 @@ class SqliteStore implements Store {
   async complete(key: string, result: unknown): Promise<void> {
     const now = Date.now();
     const json = result === undefined ? null : JSON.stringify(result);
-    await this.writes.write(() => this.st.complete.run(key, json, now, now));
+    // A completed key records a side effect that has happened: committed at once (with the writes queued before
+    // it), not at the end of the turn, so a crash between the effect and its record stays as unlikely as it can be.
+    await this.writes.writeNow(() => this.st.complete.run(key, json, now, now));
   }
 
   async release(key: string): Promise<void> {

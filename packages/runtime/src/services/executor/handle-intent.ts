@@ -73,10 +73,11 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     result = toResult(message, outcome);
     // The ledger entry, the final status and the span are queued in one tick: one transaction in the store.
     // Recorded before the result is published: a crash after this point republishes, never reruns.
+    // The ledger entry goes last: it commits at once, taking the status and span with it.
     await Promise.all([
-      deps.store.complete(key, result),
       deps.store.putMessage(finalStatus(message, result)),
       deps.store.appendSpans([actionSpan(message, result, startMs)]),
+      deps.store.complete(key, result),
     ]);
   } catch (error) {
     await deps.store.release(key).catch(() => {});

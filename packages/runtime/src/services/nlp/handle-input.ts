@@ -51,7 +51,7 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
     const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
     effects = buildTurnEffects(input, decision, startMs);
     // The ledger entry and the state it describes are queued in one tick: one transaction in the store.
-    await Promise.all([deps.store.complete(key, effects), recordTurnEffects(effects, deps.store, { replay: false })]);
+    await Promise.all([recordTurnEffects(effects, deps.store, { replay: false }), deps.store.complete(key, effects)]);
   } catch (error) {
     await deps.store.release(key).catch(() => {});
     throw error;
