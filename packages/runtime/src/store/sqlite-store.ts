@@ -235,12 +235,12 @@ class SqliteStore implements Store {
     return this.writes.write(() => this.claimInTx(key, staleAfterMs, Date.now()));
   }
 
-  async complete(key: string, result: unknown): Promise<void> {
+  async complete(key: string, result: unknown, options?: { immediate?: boolean }): Promise<void> {
     const now = Date.now();
     const json = result === undefined ? null : JSON.stringify(result);
-    // A completed key records a side effect that has happened: committed at once (with the writes queued before
-    // it), not at the end of the turn, so a crash between the effect and its record stays as unlikely as it can be.
-    await this.writes.writeNow(() => this.st.complete.run(key, json, now, now));
+    const write = () => this.st.complete.run(key, json, now, now);
+    // Immediate: committed now, with the writes queued before it, rather than at the end of the turn.
+    await (options?.immediate ? this.writes.writeNow(write) : this.writes.write(write));
   }
 
   async release(key: string): Promise<void> {

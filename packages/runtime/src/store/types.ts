@@ -127,8 +127,12 @@ export interface Store {
 
   /** Claims an idempotency key, atomically across processes. */
   claim(key: string, options?: ClaimOptions): Promise<ClaimResult>;
-  /** Records the result of a claimed key; later claims get it back as a `duplicate`. */
-  complete(key: string, result: unknown): Promise<void>;
+  /**
+   * Records the result of a claimed key; later claims get it back as a `duplicate`. With `immediate`, it is made
+   * durable at once instead of sharing a later batch: for a result that records a side effect already done
+   * elsewhere (an action's), where waiting widens the window in which a crash separates the two.
+   */
+  complete(key: string, result: unknown, options?: { immediate?: boolean }): Promise<void>;
   /** Gives up an in-progress claim (the side effect failed and may be retried). */
   release(key: string): Promise<void>;
 

@@ -71,13 +71,13 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     // Stopped mid-action by a shutdown: not the action's fault; the message goes back to the queue.
     if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
     result = toResult(message, outcome);
-    // The ledger entry, the final status and the span are queued in one tick: one transaction in the store.
     // Recorded before the result is published: a crash after this point republishes, never reruns.
-    // The ledger entry goes last: it commits at once, taking the status and span with it.
+    // The ledger entry goes last and commits at once (the action's effect has happened), taking the status and
+    // span with it: waiting for the end of the turn widened the window a kill -9 could fall into (reliability test).
     await Promise.all([
       deps.store.putMessage(finalStatus(message, result)),
       deps.store.appendSpans([actionSpan(message, result, startMs)]),
-      deps.store.complete(key, result),
+      deps.store.complete(key, result, { immediate: true }),
     ]);
   } catch (error) {
     await deps.store.release(key).catch(() => {});
