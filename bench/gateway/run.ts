@@ -1,8 +1,9 @@
-// LLM gateway benchmark: direct calls to a zero-delay fake OpenAI vs the same calls through inputbot's gateway
-// (/llm/v1, usage ledger on) and through Portkey's gateway (@portkey-ai/gateway), non-streaming chat completions.
-// Every server and each load run is its own process; 127.0.0.1 only.
-// Usage: npm run gateway -w bench [-- --count=2000 --seconds=10 --warmup=300 --cpu-prof]
+// LLM gateway benchmark: direct calls to a zero-delay fake OpenAI vs the same calls through a bare pass-through proxy
+// (the ceiling: one more HTTP hop and nothing else), inputbot's gateway (/llm/v1, usage ledger on) and Portkey's gateway
+// (@portkey-ai/gateway), non-streaming chat completions. Every server and each load run is its own process; 127.0.0.1 only.
+// Usage: npm run gateway -w bench [-- --count=2000 --seconds=10 --warmup=300 --cpu-prof --paths=bare,inputbot]
 //   --cpu-prof writes a V8 CPU profile of inputbot's gateway process to bench/gateway/.prof/.
+//   --paths measures only these paths besides direct (bare, inputbot, portkey), for quicker comparisons while tuning.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
@@ -16,6 +17,10 @@ const count = flag('count', 2000);
 const seconds = flag('seconds', 10);
 const warmup = flag('warmup', 300);
 const profile = process.argv.includes('--cpu-prof');
+const paths = process.argv
+  .find((a) => a.startsWith('--paths='))
+  ?.split('=')[1]
+  ?.split(',') ?? ['bare', 'inputbot', 'portkey'];
 const children: ChildProcess[] = [];
 
 /** Starts `script` under tsx and resolves with the {"url"} JSON line it prints (stdout or stderr) when ready. */
@@ -78,17 +83,25 @@ try {
   const upstream = await startServer('upstream.ts', []);
   const profDir = path.join(here, '.prof');
   if (profile) mkdirSync(profDir, { recursive: true });
-  const inputbot = await startServer('inputbot-server.ts', [upstream], profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
-  const portkey = await startServer('portkey-server.ts', [String(await freePort())]);
   const targets: Array<{ name: string; url: string; headers: Record<string, string> }> = [
     { name: 'direct (fake upstream)', url: `${upstream}/chat/completions`, headers: { authorization: 'Bearer bench' } },
-    { name: 'inputbot gateway', url: `${inputbot}/llm/v1/chat/completions`, headers: {} },
-    {
+  ];
+  if (paths.includes('bare')) {
+    const bare = await startServer('bare-proxy.ts', [upstream]);
+    targets.push({ name: 'bare proxy (ceiling)', url: `${bare}/v1/chat/completions`, headers: { authorization: 'Bearer bench' } });
+  }
+  if (paths.includes('inputbot')) {
+    const inputbot = await startServer('inputbot-server.ts', [upstream], profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+    targets.push({ name: 'inputbot gateway', url: `${inputbot}/llm/v1/chat/completions`, headers: {} });
+  }
+  if (paths.includes('portkey')) {
+    const portkey = await startServer('portkey-server.ts', [String(await freePort())]);
+    targets.push({
       name: 'Portkey 1.15.2',
       url: `${portkey}/v1/chat/completions`,
       headers: { authorization: 'Bearer bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstream },
-    },
-  ];
+    });
+  }
   console.log(`count ≤ ${count} or ≤ ${seconds} s per cell after ${warmup} warm-up requests; non-streaming; keep-alive node:http client\n`);
   const rows: string[] = [];
   for (const concurrency of [1, 10]) {
