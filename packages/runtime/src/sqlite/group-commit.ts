@@ -21,6 +21,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class GroupCommit {
   private queue: Write[] = [];
   private scheduled = false;
+  private soon = false;
   private readonly commitAll: (writes: readonly Write[]) => Outcome[];
 
   constructor(db: SqliteDatabase) {
@@ -53,12 +54,20 @@ export class GroupCommit {
   }
 
   /**
-   * Queues `run` and commits at once, with everything queued before it: for a write that records a side effect
-   * already done elsewhere, where the turn's wait would widen the window a crash could fall into.
+   * Queues `run` and commits before the event loop moves on (at the end of the current microtask queue), with
+   * everything queued before it: for a write that records a side effect already done elsewhere, where the turn's
+   * wait would widen the window a crash could fall into. No I/O runs in between, so the window is as narrow as a
+   * synchronous commit's, but writes of handlers resumed by the same event (a leased batch) still share the commit.
    */
   writeNow<T>(run: () => T): Promise<T> {
     const written = this.write(run);
-    this.flush();
+    if (!this.soon) {
+      this.soon = true;
+      queueMicrotask(() => {
+        this.soon = false;
+        this.flush();
+      });
+    }
     return written;
   }
 

@@ -147,6 +147,68 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       for (const key of keys) expect(results.filter((r) => r.key === key && r.result.status === 'first')).toHaveLength(1);
     });
 
+    it('records a decision once with its state: a second completeOnce gets the stored result and writes nothing', async () => {
+      const [a, b] = [await open(), await open()];
+      const traceId = newTraceId();
+      const update = { id: 'in-1', conversationId: 'c-1', traceId, tenant: 'acme', status: 'recognized' as const, intent: 'greet' };
+      expect(await a.getCompletion('nlp:in-1')).toBeUndefined();
+      const first = await a.completeOnce('nlp:in-1', { decided: 'greet' }, [
+        { kind: 'message', update },
+        { kind: 'set-context', conversationId: 'c-1', context: { pendingIntent: 'greet', entities: {} }, ttlMs: 60_000 },
+        { kind: 'spans', spans: [span(traceId)] },
+      ]);
+      expect(first).toEqual({ status: 'first' });
+      const second = await b.completeOnce('nlp:in-1', { decided: 'other' }, [
+        { kind: 'message', update: { ...update, id: 'in-1', intent: 'other', status: 'completed' } },
+        { kind: 'delete-context', conversationId: 'c-1' },
+      ]);
+      expect(second).toEqual({ status: 'duplicate', result: { decided: 'greet' } });
+      expect(await b.getCompletion('nlp:in-1')).toEqual({ result: { decided: 'greet' } });
+      expect(await b.getMessage('in-1')).toMatchObject({ status: 'recognized', intent: 'greet' });
+      expect(await b.getContext('c-1')).toEqual({ pendingIntent: 'greet', entities: {} });
+      expect(await b.listSpans(traceId)).toHaveLength(1);
+      // A claim on a recorded key is a completed duplicate, so both styles of caller agree.
+      expect(await b.claim('nlp:in-1')).toMatchObject({ status: 'duplicate', state: 'completed' });
+    });
+
+    it('gives a key to exactly one of many concurrent completeOnce callers', async () => {
+      const stores = [await open(), await open(), await open()];
+      const keys = Array.from({ length: 30 }, (_, i) => `once-${i}`);
+      const results = await Promise.all(keys.flatMap((key) => stores.map(async (s, i) => ({ key, i, result: await s.completeOnce(key, { by: i }, []) }))));
+      for (const key of keys) {
+        const firsts = results.filter((r) => r.key === key && r.result.status === 'first');
+        expect(firsts).toHaveLength(1);
+        const winner = firsts[0]?.i;
+        for (const r of results.filter((r) => r.key === key && r.result.status === 'duplicate'))
+          expect(r.result).toEqual({ status: 'duplicate', result: { by: winner } });
+      }
+    });
+
+    it('completes a claimed key with its state in one write, and rejects a bad span without recording anything', async () => {
+      const store = await open();
+      const traceId = newTraceId();
+      const update = { id: 'in-2', conversationId: 'c-2', traceId, tenant: 'acme', status: 'completed' as const, reply: 'Done.' };
+      expect(await store.claim('action:in-2')).toEqual({ status: 'first' });
+      await expect(
+        store.complete('action:in-2', { reply: 'Done.' }, { immediate: true, writes: [{ kind: 'spans', spans: [{ ...span(traceId), endMs: 1 }] }] }),
+      ).rejects.toMatchObject({ code: 'CONTRACT_INVALID' });
+      expect(await store.getCompletion('action:in-2')).toBeUndefined();
+      await store.complete(
+        'action:in-2',
+        { reply: 'Done.' },
+        {
+          immediate: true,
+          writes: [
+            { kind: 'message', update },
+            { kind: 'spans', spans: [span(traceId)] },
+          ],
+        },
+      );
+      expect(await store.getCompletion('action:in-2')).toEqual({ result: { reply: 'Done.' } });
+      expect(await store.getMessage('in-2')).toMatchObject({ status: 'completed', reply: 'Done.' });
+      expect(await store.listSpans(traceId)).toHaveLength(1);
+    });
+
     it('appends spans, lists a trace by start time, and lists recent traces newest first', async () => {
       const store = await open();
       const [older, newer] = [newTraceId(), newTraceId()];

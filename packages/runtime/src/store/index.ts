@@ -3,10 +3,13 @@ export { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 export type {
   ClaimOptions,
   ClaimResult,
+  CompleteOnceResult,
+  CompleteOptions,
   ConversationContext,
   MessageRecord,
   MessageStatus,
   MessageUpdate,
+  StateWrite,
   Store,
   TraceSummary,
   UsageRecord,

@@ -8,9 +8,12 @@ import { migrateStoreSchema } from './sqlite-schema.ts';
 import type {
   ClaimOptions,
   ClaimResult,
+  CompleteOnceResult,
+  CompleteOptions,
   ConversationContext,
   MessageRecord,
   MessageUpdate,
+  StateWrite,
   Store,
   TraceSummary,
   UsageRecord,
@@ -93,6 +96,29 @@ function toSums(row: SumsRow | undefined): UsageSums {
 // A status only moves forward, so services may write theirs without ordering their writes against each
 // other's: a late `received` or `executing` never hides `completed`.
 const STATUS_RANK = (column: string) => `(CASE ${column} WHEN 'received' THEN 0 WHEN 'recognized' THEN 1 WHEN 'executing' THEN 2 ELSE 3 END)`;
+
+function messageRow(update: MessageUpdate) {
+  return {
+    id: update.id,
+    conversationId: update.conversationId,
+    traceId: update.traceId,
+    tenant: update.tenant,
+    status: update.status,
+    intent: update.intent ?? null,
+    reply: update.reply ?? null,
+    data: update.data === undefined ? null : JSON.stringify(update.data),
+    error: update.error === undefined ? null : JSON.stringify(update.error),
+    now: Date.now(),
+  };
+}
+
+function validSpans(spans: readonly Span[]): Span[] {
+  return spans.map((span) => {
+    const result = encode(SpanSchema, span);
+    if (!result.ok) throw result.error;
+    return result.value;
+  });
+}
 
 function prepare(db: SqliteDatabase) {
   const s = (sql: string): Statement => db.prepare(sql);
@@ -182,18 +208,7 @@ class SqliteStore implements Store {
   }
 
   async putMessage(update: MessageUpdate): Promise<void> {
-    const row = {
-      id: update.id,
-      conversationId: update.conversationId,
-      traceId: update.traceId,
-      tenant: update.tenant,
-      status: update.status,
-      intent: update.intent ?? null,
-      reply: update.reply ?? null,
-      data: update.data === undefined ? null : JSON.stringify(update.data),
-      error: update.error === undefined ? null : JSON.stringify(update.error),
-      now: Date.now(),
-    };
+    const row = messageRow(update);
     await this.writes.write(() => this.st.putMessage.run(row));
   }
 
@@ -235,12 +250,55 @@ class SqliteStore implements Store {
     return this.writes.write(() => this.claimInTx(key, staleAfterMs, Date.now()));
   }
 
-  async complete(key: string, result: unknown, options?: { immediate?: boolean }): Promise<void> {
+  async complete(key: string, result: unknown, options?: CompleteOptions): Promise<void> {
     const now = Date.now();
     const json = result === undefined ? null : JSON.stringify(result);
-    const write = () => this.st.complete.run(key, json, now, now);
-    // Immediate: committed now, with the writes queued before it, rather than at the end of the turn.
+    const apply = (options?.writes ?? []).map((write) => this.stateWrite(write, now));
+    const write = () => {
+      this.st.complete.run(key, json, now, now);
+      for (const run of apply) run();
+    };
+    // Immediate: committed before the event loop moves on, with the writes queued before it.
     await (options?.immediate ? this.writes.writeNow(write) : this.writes.write(write));
+  }
+
+  async completeOnce(key: string, result: unknown, writes: readonly StateWrite[]): Promise<CompleteOnceResult> {
+    const now = Date.now();
+    const json = result === undefined ? null : JSON.stringify(result);
+    // Everything is prepared (and spans validated) before the write is queued: inside it, only statements run.
+    const apply = writes.map((write) => this.stateWrite(write, now));
+    return this.writes.write((): CompleteOnceResult => {
+      const row = this.st.getClaim.get(key) as { state: string; result: string | null } | undefined;
+      if (row?.state === 'completed') return { status: 'duplicate', result: row.result === null ? undefined : JSON.parse(row.result) };
+      this.st.complete.run(key, json, now, now);
+      for (const run of apply) run();
+      return { status: 'first' };
+    });
+  }
+
+  async getCompletion(key: string): Promise<{ result: unknown } | undefined> {
+    const row = this.st.getClaim.get(key) as { state: string; result: string | null } | undefined;
+    if (row?.state !== 'completed') return undefined;
+    return { result: row.result === null ? undefined : JSON.parse(row.result) };
+  }
+
+  private stateWrite(write: StateWrite, now: number): () => unknown {
+    switch (write.kind) {
+      case 'message': {
+        const row = { ...messageRow(write.update), now };
+        return () => this.st.putMessage.run(row);
+      }
+      case 'set-context': {
+        const json = JSON.stringify(write.context);
+        return () => this.st.setContext.run(write.conversationId, json, now + write.ttlMs);
+      }
+      case 'delete-context':
+        return () => this.st.deleteContext.run(write.conversationId);
+      case 'spans': {
+        const spans = validSpans(write.spans);
+        return () => this.appendInTx(spans);
+      }
+    }
   }
 
   async release(key: string): Promise<void> {
@@ -248,11 +306,7 @@ class SqliteStore implements Store {
   }
 
   async appendSpans(spans: readonly Span[]): Promise<void> {
-    const valid = spans.map((span) => {
-      const result = encode(SpanSchema, span);
-      if (!result.ok) throw result.error;
-      return result.value;
-    });
+    const valid = validSpans(spans);
     await this.writes.write(() => this.appendInTx(valid));
   }
 

@@ -45,6 +45,23 @@ export type ClaimResult =
   | { status: 'duplicate'; state: 'completed'; result: unknown }
   | { status: 'duplicate'; state: 'in-progress'; claimedAt: number };
 
+/** A state change that {@link Store.completeOnce} applies together with its ledger entry. */
+export type StateWrite =
+  | { kind: 'message'; update: MessageUpdate }
+  | { kind: 'set-context'; conversationId: string; context: ConversationContext; ttlMs: number }
+  | { kind: 'delete-context'; conversationId: string }
+  | { kind: 'spans'; spans: readonly Span[] };
+
+export interface CompleteOptions {
+  /** Commit now instead of sharing the end of the turn's batch (see {@link Store.complete}). */
+  immediate?: boolean;
+  /** State written atomically with the ledger entry (the final status and span of what the result records). */
+  writes?: readonly StateWrite[];
+}
+
+/** The result of {@link Store.completeOnce}: recorded now, or recorded before (nothing was written). */
+export type CompleteOnceResult = { status: 'first' } | { status: 'duplicate'; result: unknown };
+
 export interface ClaimOptions {
   /** An in-progress claim older than this is presumed dead (its process crashed) and can be claimed again. @default 300_000 */
   staleAfterMs?: number;
@@ -128,11 +145,20 @@ export interface Store {
   /** Claims an idempotency key, atomically across processes. */
   claim(key: string, options?: ClaimOptions): Promise<ClaimResult>;
   /**
-   * Records the result of a claimed key; later claims get it back as a `duplicate`. With `immediate`, it is made
-   * durable at once instead of sharing a later batch: for a result that records a side effect already done
-   * elsewhere (an action's), where waiting widens the window in which a crash separates the two.
+   * Records the result of a claimed key, with `writes` in the same atomic write; later claims get it back as a
+   * `duplicate`. With `immediate`, it is made durable at once instead of sharing a later batch: for a result that
+   * records a side effect already done elsewhere (an action's), where waiting widens the window in which a crash
+   * separates the two.
    */
-  complete(key: string, result: unknown, options?: { immediate?: boolean }): Promise<void>;
+  complete(key: string, result: unknown, options?: CompleteOptions): Promise<void>;
+  /**
+   * Records `result` under a key nobody claimed, together with the state it describes, in one atomic write:
+   * `writes` apply only if the key was not completed before (`first`); a `duplicate` gets the stored result back
+   * and changes nothing. For a decision that has no side effect of its own (nlp's turn): decide first, record once.
+   */
+  completeOnce(key: string, result: unknown, writes: readonly StateWrite[]): Promise<CompleteOnceResult>;
+  /** The result a completed key recorded, or undefined while it has none (a read: no claim is taken). */
+  getCompletion(key: string): Promise<{ result: unknown } | undefined>;
   /** Gives up an in-progress claim (the side effect failed and may be retried). */
   release(key: string): Promise<void>;
 

@@ -8,7 +8,7 @@ import { toErrorData } from '../../contracts/error-data.ts';
 import { newSpanId } from '../../contracts/ids.ts';
 import { type IntentRecognized, IntentRecognizedSchema } from '../../contracts/intent-recognized.ts';
 import { type Span, spanTime } from '../../contracts/span.ts';
-import type { MessageUpdate, Store } from '../../store/types.ts';
+import type { MessageUpdate, StateWrite, Store } from '../../store/types.ts';
 import { TOPICS } from '../topics.ts';
 import { ExecutorError } from './action-errors.ts';
 import type { ActionRegistry } from './action-registry.ts';
@@ -71,14 +71,15 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     // Stopped mid-action by a shutdown: not the action's fault; the message goes back to the queue.
     if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
     result = toResult(message, outcome);
-    // Recorded before the result is published: a crash after this point republishes, never reruns.
-    // The ledger entry goes last and commits at once (the action's effect has happened), taking the status and
-    // span with it: waiting for the end of the turn widened the window a kill -9 could fall into (reliability test).
-    await Promise.all([
-      deps.store.putMessage(finalStatus(message, result)),
-      deps.store.appendSpans([actionSpan(message, result, startMs)]),
-      deps.store.complete(key, result, { immediate: true }),
-    ]);
+    // Recorded before the result is published: a crash after this point republishes, never reruns. The ledger
+    // entry, final status and span are one atomic write, committed before the event loop moves on (the action's
+    // effect has happened): waiting for the end of the turn widened the window a kill -9 could fall into
+    // (reliability test).
+    const writes: StateWrite[] = [
+      { kind: 'message', update: finalStatus(message, result) },
+      { kind: 'spans', spans: [actionSpan(message, result, startMs)] },
+    ];
+    await deps.store.complete(key, result, { immediate: true, writes });
   } catch (error) {
     await deps.store.release(key).catch(() => {});
     throw error;

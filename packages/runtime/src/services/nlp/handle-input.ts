@@ -7,10 +7,7 @@ import { InputReceivedSchema } from '../../contracts/input-received.ts';
 import { spanTime } from '../../contracts/span.ts';
 import type { Store } from '../../store/types.ts';
 import { decideTurn, type Nlu } from './decide-turn.ts';
-import { buildTurnEffects, publishTurn, recordTurnEffects, type TurnEffects } from './turn-effects.ts';
-
-/** A claim older than this belonged to a consumer that died; recognition itself takes milliseconds. */
-const CLAIM_STALE_MS = 30_000;
+import { buildTurnEffects, publishTurn, type TurnEffects, turnWrites } from './turn-effects.ts';
 
 export interface InputHandlerDeps {
   broker: Broker;
@@ -20,42 +17,35 @@ export interface InputHandlerDeps {
   current: () => Nlu;
 }
 
-/** Another consumer is deciding this input (its lease ran out while it worked): retry later. */
-export class InputInProgressError extends Error {
-  override readonly name = 'InputInProgressError';
-  readonly code = 'NLP_INPUT_IN_PROGRESS';
-  readonly nonRetryable = false;
-}
-
 /**
  * Decides the turn once per input (ledger key `nlp:<inputId>`): a redelivered input replays the stored effects,
  * so a crash between deciding and acking never asks a question twice or consumes an answer twice.
+ *
+ * Deciding has no side effect of its own, so no claim is taken first: the turn is decided, then its ledger entry
+ * and its state are written in one atomic write that applies only if no one recorded the input before. Two
+ * consumers racing on one input (a lease ran out mid-turn) both decide, one records, and both publish what was
+ * recorded. One commit per turn instead of two (claim, then record).
  */
 export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): Promise<void> {
   const decoded = decode(InputReceivedSchema, delivery.payload);
   if (!decoded.ok) throw decoded.error;
   const input = decoded.value;
   const key = `nlp:${input.id}`;
-  const claim = await deps.store.claim(key, { staleAfterMs: CLAIM_STALE_MS });
-  if (claim.status === 'duplicate') {
-    if (claim.state === 'in-progress') throw new InputInProgressError(`input ${input.id} is being recognised by another consumer`);
-    const stored = claim.result as TurnEffects;
-    await recordTurnEffects(stored, deps.store, { replay: true });
-    await publishTurn(stored, deps.broker);
-    return;
-  }
-  let effects: TurnEffects;
-  try {
-    const startMs = spanTime();
-    const context = await deps.store.getContext(input.conversationId);
-    const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
-    effects = buildTurnEffects(input, decision, startMs);
-    // The ledger entry and the state it describes are queued in one tick: one transaction in the store.
-    await Promise.all([recordTurnEffects(effects, deps.store, { replay: false }), deps.store.complete(key, effects)]);
-  } catch (error) {
-    await deps.store.release(key).catch(() => {});
-    throw error;
-  }
+  // A redelivery of a recorded turn is answered from the ledger (a read), without deciding (or paying an LLM) again.
+  const recorded = await deps.store.getCompletion(key);
+  if (recorded) return replayTurn(recorded.result as TurnEffects, deps);
+  const startMs = spanTime();
+  const context = await deps.store.getContext(input.conversationId);
+  const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
+  const effects = buildTurnEffects(input, decision, startMs);
+  const outcome = await deps.store.completeOnce(key, effects, turnWrites(effects));
+  if (outcome.status === 'duplicate') return replayTurn(outcome.result as TurnEffects, deps);
   deps.logger.debug({ inputId: input.id, traceId: input.traceId, ...effects.span.attributes }, 'recognized');
   await publishTurn(effects, deps.broker);
+}
+
+// The ledger entry and the turn's state were written atomically, so only the message may be missing: it is
+// published again (consumers de-duplicate on the input id).
+function replayTurn(stored: TurnEffects, deps: InputHandlerDeps): Promise<void> {
+  return publishTurn(stored, deps.broker);
 }

@@ -10,7 +10,7 @@ import { newSpanId } from '../../contracts/ids.ts';
 import type { InputReceived } from '../../contracts/input-received.ts';
 import { IntentRecognizedSchema } from '../../contracts/intent-recognized.ts';
 import { type Span, spanTime } from '../../contracts/span.ts';
-import type { ConversationContext, MessageUpdate, Store } from '../../store/types.ts';
+import type { ConversationContext, MessageUpdate, StateWrite } from '../../store/types.ts';
 import { TOPICS } from '../topics.ts';
 import type { TurnDecision } from './decide-turn.ts';
 
@@ -88,21 +88,20 @@ export function buildTurnEffects(input: InputReceived, decision: TurnDecision, s
   return { ...effects, span };
 }
 
-/**
- * Writes the turn's state: context, status and (unless replaying) its span. The writes are issued together, so the
- * store's group commit puts them in one transaction with whatever the caller queued in the same tick.
- */
-export function recordTurnEffects(effects: TurnEffects, store: Store, options: { replay: boolean }): Promise<unknown> {
+/** The turn's state as store writes, recorded atomically with its ledger entry: context, status and span. */
+export function turnWrites(effects: TurnEffects): StateWrite[] {
   const { conversationId } = effects.status;
-  return Promise.all([
-    'set' in effects.context ? store.setContext(conversationId, effects.context.set, CONTEXT_TTL_MS) : store.deleteContext(conversationId),
-    store.putMessage(effects.status),
-    ...(options.replay ? [] : [store.appendSpans([effects.span])]),
-  ]);
+  return [
+    'set' in effects.context
+      ? { kind: 'set-context', conversationId, context: effects.context.set, ttlMs: CONTEXT_TTL_MS }
+      : { kind: 'delete-context', conversationId },
+    { kind: 'message', update: effects.status },
+    { kind: 'spans', spans: [effects.span] },
+  ];
 }
 
 /**
- * Publishes the turn's message, once the ledger entry and {@link recordTurnEffects} have committed: a crash
+ * Publishes the turn's message, once its ledger entry and state have committed: a crash
  * after that point replays the recorded turn instead of deciding it again.
  */
 export async function publishTurn(effects: TurnEffects, broker: Broker): Promise<void> {
