@@ -34,6 +34,8 @@ export interface LlmGateway {
   provider(name: string): Provider | LlmError;
   /** `GET /models`: configured model names, then the price table's models of the configured provider kinds. */
   listModels(): Array<{ id: string; object: 'model'; created: number; owned_by: string }>;
+  /** Closes the providers' upstream connections. */
+  close(): Promise<void>;
 }
 
 const OFFICIAL_HOSTS = ['api.openai.com', 'api.anthropic.com'];
@@ -77,6 +79,11 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGateway {
         .map((id) => ({ id, owner: kinds.get(id.startsWith('claude') ? 'claude' : 'gpt') }))
         .filter((m): m is { id: string; owner: string } => m.owner !== undefined);
       return [...configured, ...priced].map(({ id, owner }) => ({ id, object: 'model' as const, created: 0, owned_by: owner }));
+    },
+    async close() {
+      const open = [...providers.values()].filter((p): p is Provider => !(p instanceof LlmError));
+      providers.clear();
+      await Promise.allSettled(open.map((p) => p.close()));
     },
   };
 }

@@ -5,27 +5,27 @@ import { parseSse } from '../sse.ts';
 import type { ChatChunk } from '../wire.ts';
 import { createStreamTranslator, fromAnthropicResponse, toAnthropicRequest } from './anthropic-translate.ts';
 import type { Provider } from './types.ts';
-import { describe, postUpstream, readJson } from './upstream-http.ts';
+import { createUpstream, describe, readJson, type UpstreamResponse } from './upstream-http.ts';
 
 const API_VERSION = '2023-06-01';
 
 export function createAnthropicProvider(provider: ResolvedProvider): Provider {
-  const url = `${provider.baseUrl}/v1/messages`;
   const headers: Record<string, string> = { 'anthropic-version': API_VERSION, ...(provider.apiKey && { 'x-api-key': provider.apiKey }) };
+  const upstream = createUpstream(`${provider.baseUrl}/v1/messages`, headers);
   return {
     async complete(request, options) {
-      const response = await postUpstream(url, toAnthropicRequest(request, false), headers, options);
+      const response = await upstream.post(toAnthropicRequest(request, false), options);
       return fromAnthropicResponse(await readJson(response, options.signal));
     },
     async stream(request, options) {
-      const response = await postUpstream(url, toAnthropicRequest(request, true), headers, options);
+      const response = await upstream.post(toAnthropicRequest(request, true), options);
       return readEvents(response, options.signal)[Symbol.asyncIterator]();
     },
+    close: () => upstream.close(),
   };
 }
 
-async function* readEvents(response: Response, signal: AbortSignal): AsyncGenerator<ChatChunk> {
-  if (!response.body) throw new UpstreamError('malformed', 'Anthropic answered a stream without a body');
+async function* readEvents(response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<ChatChunk> {
   const translator = createStreamTranslator();
   try {
     for await (const event of parseSse(response.body)) {

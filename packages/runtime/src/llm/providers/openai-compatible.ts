@@ -4,27 +4,26 @@ import { UpstreamError } from '../errors.ts';
 import { parseSse } from '../sse.ts';
 import { type ChatChunk, isChatCompletion } from '../wire.ts';
 import type { Provider } from './types.ts';
-import { describe, postUpstream, readJson } from './upstream-http.ts';
+import { createUpstream, describe, readJson, type UpstreamResponse } from './upstream-http.ts';
 
 /** A provider that forwards requests unchanged, asking for usage on streams. */
 export function createOpenAiCompatibleProvider(provider: ResolvedProvider): Provider {
-  const url = `${provider.baseUrl}/chat/completions`;
-  const headers: Record<string, string> = provider.apiKey ? { authorization: `Bearer ${provider.apiKey}` } : {};
+  const upstream = createUpstream(`${provider.baseUrl}/chat/completions`, provider.apiKey ? { authorization: `Bearer ${provider.apiKey}` } : {});
   return {
     async complete(request, options) {
-      const body = await readJson(await postUpstream(url, { ...request, stream: false, stream_options: undefined }, headers, options), options.signal);
+      const body = await readJson(await upstream.post({ ...request, stream: false, stream_options: undefined }, options), options.signal);
       if (!isChatCompletion(body)) throw new UpstreamError('malformed', 'the provider answered JSON without a "choices" array');
       return body;
     },
     async stream(request, options) {
-      const response = await postUpstream(url, { ...request, stream: true, stream_options: { include_usage: true } }, headers, options);
+      const response = await upstream.post({ ...request, stream: true, stream_options: { include_usage: true } }, options);
       return readChunks(response, options.signal)[Symbol.asyncIterator]();
     },
+    close: () => upstream.close(),
   };
 }
 
-async function* readChunks(response: Response, signal: AbortSignal): AsyncGenerator<ChatChunk> {
-  if (!response.body) throw new UpstreamError('malformed', 'the provider answered a stream without a body');
+async function* readChunks(response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<ChatChunk> {
   let finished = false;
   try {
     for await (const event of parseSse(response.body)) {

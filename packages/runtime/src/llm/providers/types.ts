@@ -10,4 +10,6 @@ export interface Provider {
    * the provider reported usage. A stream that ends early or carries an error rejects the iteration with an UpstreamError.
    */
   stream(request: ChatRequest, options: UpstreamCallOptions): Promise<AsyncIterator<ChatChunk>>;
+  /** Closes the provider's idle connections when the gateway stops. */
+  close(): Promise<void>;
 }

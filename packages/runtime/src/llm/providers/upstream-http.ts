@@ -1,4 +1,7 @@
 // One HTTP request to a provider: a non-2xx answer, a refused connection or a body that is not JSON becomes an UpstreamError.
+// The calls go through an undici Pool per provider rather than the global fetch: fetch wraps every request and answer in
+// web streams, Headers and abort-signal plumbing that cost a gateway a large share of its CPU per call (docs/benchmarks.md).
+import { type Dispatcher, Pool } from 'undici';
 import { UpstreamError } from '../errors.ts';
 
 export interface UpstreamCallOptions {
@@ -8,33 +11,48 @@ export interface UpstreamCallOptions {
   onHeaders?: () => void;
 }
 
-/** POSTs `body` as JSON and resolves the response once its status is 2xx. */
-export async function postUpstream(url: string, body: unknown, headers: Record<string, string>, options: UpstreamCallOptions): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-      body: JSON.stringify(body),
-      signal: options.signal,
-    });
-  } catch (error) {
-    if (options.signal.aborted) throw options.signal.reason;
-    throw new UpstreamError('network', `could not reach ${new URL(url).host}: ${describe(error)}`);
-  }
-  options.onHeaders?.();
-  if (response.ok) return response;
-  const text = await readText(response, options.signal);
-  throw new UpstreamError(
-    'status',
-    `${new URL(url).host} answered ${response.status}: ${errorMessageOf(text)}`,
-    response.status,
-    retryAfterMs(response.headers),
-  );
+/** A provider's answer once its status is 2xx; `body` must be read or destroyed. */
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+/** One provider endpoint: the URL it POSTs to, with its keep-alive connections. */
+export interface Upstream {
+  post(body: unknown, options: UpstreamCallOptions): Promise<UpstreamResponse>;
+  /** Closes the idle connections (waits for calls in flight). */
+  close(): Promise<void>;
+}
+
+/** An endpoint at `url`; `headers` (the provider's key, its API version) go with every request. */
+export function createUpstream(url: string, headers: Record<string, string>): Upstream {
+  const parsed = new URL(url);
+  const host = parsed.host;
+  const path = `${parsed.pathname}${parsed.search}`;
+  const pool = new Pool(parsed.origin);
+  const allHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers };
+  return {
+    async post(body, options) {
+      let response: UpstreamResponse;
+      try {
+        response = await pool.request({ path, method: 'POST', headers: allHeaders, body: JSON.stringify(body), signal: options.signal });
+      } catch (error) {
+        if (options.signal.aborted) throw options.signal.reason;
+        throw new UpstreamError('network', `could not reach ${host}: ${describe(error)}`);
+      }
+      options.onHeaders?.();
+      if (response.statusCode >= 200 && response.statusCode < 300) return response;
+      const text = await readText(response, options.signal);
+      throw new UpstreamError(
+        'status',
+        `${host} answered ${response.statusCode}: ${errorMessageOf(text)}`,
+        response.statusCode,
+        retryAfterMs(response.headers),
+      );
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** The body as JSON; a body that does not parse is `malformed`. */
-export async function readJson(response: Response, signal: AbortSignal): Promise<unknown> {
+export async function readJson(response: UpstreamResponse, signal: AbortSignal): Promise<unknown> {
   const text = await readText(response, signal);
   try {
     return JSON.parse(text);
@@ -43,9 +61,9 @@ export async function readJson(response: Response, signal: AbortSignal): Promise
   }
 }
 
-async function readText(response: Response, signal: AbortSignal): Promise<string> {
+async function readText(response: UpstreamResponse, signal: AbortSignal): Promise<string> {
   try {
-    return await response.text();
+    return await response.body.text();
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     throw new UpstreamError('network', `the provider closed the connection mid-answer: ${describe(error)}`);
@@ -53,11 +71,16 @@ async function readText(response: Response, signal: AbortSignal): Promise<string
 }
 
 /** The wait a 429/503 asks for: `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
-export function retryAfterMs(headers: Headers): number | undefined {
-  const ms = Number(headers.get('retry-after-ms'));
-  if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
+export function retryAfterMs(headers: UpstreamResponse['headers']): number | undefined {
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const msText = header('retry-after-ms');
+  const ms = Number(msText);
+  if (msText !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = header('retry-after');
+  if (value === undefined) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
@@ -73,8 +96,9 @@ function errorMessageOf(text: string): string {
   return text.slice(0, 300) || '(no body)';
 }
 
-/** A network error's cause, which undici hides one level down. */
+/** A network error in a few words: the system code (ECONNREFUSED), else undici's message, or its cause's. */
 export function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const own = error as { code?: unknown; cause?: { code?: string; message?: string } } | undefined;
+  if (typeof own?.code === 'string' && /^E[A-Z]+$/.test(own.code)) return own.code;
+  return own?.cause?.code ?? own?.cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -28,6 +28,7 @@ const CHAT_BODY_LIMIT = 8 * 1024 * 1024;
 export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): LlmGateway {
   const config = resolveLlmConfig(deps.options ?? LlmOptionsSchema.parse({}), deps.env);
   const gateway = createLlmGateway({ config, store: deps.store, spans: deps.spans, logger: deps.logger.child({ scope: 'llm' }) });
+  app.addHook('onClose', () => gateway.close());
 
   app.post('/llm/v1/chat/completions', { bodyLimit: CHAT_BODY_LIMIT }, async (request, reply) => {
     const controller = new AbortController();
