@@ -52,6 +52,18 @@ describe('GroupCommit', () => {
     expect(rows()).toEqual([1, 3]);
   });
 
+  it('runs a single-statement write without a savepoint; its failure still leaves the others committed', async () => {
+    const group = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const results = await Promise.allSettled([
+      group.write(() => insert.run(1), { single: true }),
+      group.write(() => insert.run(1), { single: true }),
+      group.write(() => insert.run(2), { single: true }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(rows()).toEqual([1, 2]);
+  });
+
   it('commits writeNow before the event loop moves on, sharing the commit with writes of the same microtask wave', async () => {
     const group = new GroupCommit(db);
     const before = commitsSeen();

@@ -3,6 +3,8 @@ import type { SqliteDatabase } from './open.ts';
 
 interface Write {
   run: () => unknown;
+  /** One statement: atomic by itself (SQLite undoes a failed statement's changes), so it needs no savepoint. */
+  single: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -30,7 +32,7 @@ export class GroupCommit {
     const all = db.transaction((writes: readonly Write[]): Outcome[] =>
       writes.map((write) => {
         try {
-          return { ok: true, value: inSavepoint(write) };
+          return { ok: true, value: write.single ? write.run() : inSavepoint(write) };
         } catch (error) {
           // Some errors (SQLITE_FULL, SQLITE_IOERR) end the whole transaction, not just the savepoint: the
           // remaining writes must not run in autocommit mode, so the batch fails as one.
@@ -42,10 +44,14 @@ export class GroupCommit {
     this.commitAll = (writes) => all.immediate(writes);
   }
 
-  /** Queues `run` (synchronous statements on this database); resolves with its result once committed. */
-  write<T>(run: () => T): Promise<T> {
+  /**
+   * Queues `run` (synchronous statements on this database); resolves with its result once committed.
+   * `single`: `run` executes exactly one statement, so the savepoint (two more statements, inside the lock every
+   * process contends for) is left out.
+   */
+  write<T>(run: () => T, options?: { single?: boolean }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ run, single: options?.single === true, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());

@@ -35,6 +35,8 @@ export interface SqliteStoreOptions {
 }
 
 const DAY = 86_400_000;
+// A write of one modifying statement (a claim reads first, then writes once): no savepoint needed.
+const SINGLE = { single: true } as const;
 
 /** Opens (creating if needed) a SQLite store on `options.path`. */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
@@ -112,11 +114,23 @@ function messageRow(update: MessageUpdate) {
   };
 }
 
-function validSpans(spans: readonly Span[]): Span[] {
-  return spans.map((span) => {
-    const result = encode(SpanSchema, span);
+interface SpanRow {
+  traceId: string;
+  spanId: string;
+  startMs: number;
+  json: string;
+  trace: { traceId: string; conversationId: string; tenant: string; startMs: number; endMs: number; rootName: string | null };
+}
+
+// Validated and serialised before the write is queued: the transaction (and the lock) only runs statements.
+function validSpans(spans: readonly Span[]): SpanRow[] {
+  return spans.map((input) => {
+    const result = encode(SpanSchema, input);
     if (!result.ok) throw result.error;
-    return result.value;
+    const span = result.value;
+    const { traceId, conversationId, tenant, startMs, endMs } = span;
+    const trace = { traceId, conversationId, tenant, startMs, endMs, rootName: span.parentId === undefined ? span.name : null };
+    return { traceId, spanId: span.spanId, startMs, json: JSON.stringify(span), trace };
   });
 }
 
@@ -193,11 +207,10 @@ class SqliteStore implements Store {
       }
       return { status: 'duplicate', state: 'in-progress', claimedAt: row.claimed_at };
     };
-    this.appendInTx = (spans: readonly Span[]) => {
-      for (const span of spans) {
-        if (st.insertSpan.run(span.traceId, span.spanId, span.startMs, JSON.stringify(span)).changes === 0) continue;
-        const { traceId, conversationId, tenant, startMs, endMs } = span;
-        st.upsertTrace.run({ traceId, conversationId, tenant, startMs, endMs, rootName: span.parentId === undefined ? span.name : null });
+    this.appendInTx = (rows: readonly SpanRow[]) => {
+      for (const row of rows) {
+        if (st.insertSpan.run(row.traceId, row.spanId, row.startMs, row.json).changes === 0) continue;
+        st.upsertTrace.run(row.trace);
       }
     };
     // Every write below goes through the group commit; reads run at once (a caller's own writes have
@@ -209,7 +222,7 @@ class SqliteStore implements Store {
 
   async putMessage(update: MessageUpdate): Promise<void> {
     const row = messageRow(update);
-    await this.writes.write(() => this.st.putMessage.run(row));
+    await this.writes.write(() => this.st.putMessage.run(row), SINGLE);
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
@@ -238,16 +251,16 @@ class SqliteStore implements Store {
   async setContext(conversationId: string, context: ConversationContext, ttlMs: number): Promise<void> {
     const json = JSON.stringify(context);
     const expiresAt = Date.now() + ttlMs;
-    await this.writes.write(() => this.st.setContext.run(conversationId, json, expiresAt));
+    await this.writes.write(() => this.st.setContext.run(conversationId, json, expiresAt), SINGLE);
   }
 
   async deleteContext(conversationId: string): Promise<void> {
-    await this.writes.write(() => this.st.deleteContext.run(conversationId));
+    await this.writes.write(() => this.st.deleteContext.run(conversationId), SINGLE);
   }
 
   async claim(key: string, options?: ClaimOptions): Promise<ClaimResult> {
     const staleAfterMs = options?.staleAfterMs ?? 300_000;
-    return this.writes.write(() => this.claimInTx(key, staleAfterMs, Date.now()));
+    return this.writes.write(() => this.claimInTx(key, staleAfterMs, Date.now()), SINGLE);
   }
 
   async complete(key: string, result: unknown, options?: CompleteOptions): Promise<void> {
@@ -302,7 +315,7 @@ class SqliteStore implements Store {
   }
 
   async release(key: string): Promise<void> {
-    await this.writes.write(() => this.st.release.run(key));
+    await this.writes.write(() => this.st.release.run(key), SINGLE);
   }
 
   async appendSpans(spans: readonly Span[]): Promise<void> {
@@ -334,7 +347,7 @@ class SqliteStore implements Store {
       latencyMs: Math.round(record.latencyMs),
       errorCode: record.errorCode ?? null,
     };
-    await this.writes.write(() => this.st.insertUsage.run(row));
+    await this.writes.write(() => this.st.insertUsage.run(row), SINGLE);
   }
 
   async usageTotals(range: { from?: number; to?: number } = {}): Promise<UsageTotals> {
