@@ -206,6 +206,58 @@ export function runBrokerContract(name: string, makeFixture: () => Promise<Broke
       expect(seenB).toEqual([2]);
     });
 
+    it('publishes on ack only: nothing when the handler throws or its lease was lost, once when it acks', async () => {
+      const [a, b] = [await open(), await open()];
+      const out = `${topic}-out`;
+      const forwarded: unknown[] = [];
+      await b.consume(out, 'sink', async (d) => void forwarded.push(d.payload));
+      let releaseHung: () => void = () => {};
+      const hung = new Promise<void>((resolve) => (releaseHung = resolve));
+      // Both members of the group run the same handler, so whichever takes a message, the outcome is the same.
+      const handler = async (d: Delivery) => {
+        d.publishOnAck(out, { payload: { from: d.payload, attempt: d.attempt }, orderingKey: 'c-1' });
+        if (d.payload === 'fails-once' && d.attempt === 1) throw new Error('first try fails after publishing on ack');
+        // Held past its lease: another delivery takes the message, so this late ack (and its output) must not count.
+        if (d.payload === 'hangs' && d.attempt === 1) await hung;
+      };
+      const options = { leaseMs: 300, backoff: { initialMs: 10, maxMs: 10, jitter: 0 } };
+      await a.consume(topic, 'g', handler, options);
+      await b.consume(topic, 'g', handler, options);
+      await a.publish(topic, { payload: 'ok' });
+      await a.publish(topic, { payload: 'fails-once' });
+      await a.publish(topic, { payload: 'hangs' });
+      await waitFor(() => forwarded.length === 3, undefined, 'three forwarded messages');
+      releaseHung();
+      await sleep(400);
+      const byInput = (from: string) => forwarded.filter((p) => (p as { from: string }).from === from);
+      expect(byInput('ok')).toHaveLength(1);
+      expect(byInput('fails-once')).toEqual([{ from: 'fails-once', attempt: 2 }]);
+      expect(byInput('hangs')).toEqual([{ from: 'hangs', attempt: 2 }]);
+      await waitFor(async () => depth(await a.stats(), topic, 'g') === 0, undefined, 'all acked');
+    });
+
+    it('refuses publishOnAck outside a work queue and for a payload that cannot be stored', async () => {
+      const broker = await open();
+      const errors: string[] = [];
+      await broker.subscribe(topic, (d) => {
+        try {
+          d.publishOnAck(`${topic}-x`, { payload: 1 });
+        } catch (error) {
+          errors.push((error as { code: string }).code);
+        }
+      });
+      await broker.consume(topic, 'g', async (d) => {
+        try {
+          d.publishOnAck(`${topic}-x`, { payload: 1n });
+        } catch (error) {
+          errors.push((error as { code: string }).code);
+        }
+      });
+      await broker.publish(topic, { payload: 'x' });
+      await waitFor(() => errors.length === 2, undefined, 'both refusals');
+      expect(errors.sort()).toEqual(['BROKER_INVALID_ARGUMENT', 'BROKER_PAYLOAD_NOT_JSON']);
+    });
+
     it('extends a lease for a long handler', async () => {
       const [a, b] = [await open(), await open()];
       const seen: string[] = [];

@@ -1,10 +1,10 @@
 // The SQLite broker: a durable queue in one WAL file shared by every process of a bot (the default, embedded adapter).
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { openSqlite, type SqliteDatabase } from '../sqlite/open.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { SqliteConsumer } from './sqlite-consumer.ts';
-import { type NewMessage, SqliteQueue } from './sqlite-queue.ts';
+import { checkTopic, serialise } from './sqlite-message.ts';
+import { type PendingPublish, SqliteQueue } from './sqlite-queue.ts';
 import { SqliteSubscriber } from './sqlite-subscriber.ts';
 import { SqliteWakeup } from './sqlite-wakeup.ts';
 import {
@@ -35,10 +35,8 @@ export interface SqliteBrokerOptions {
   onStorageError?: (error: unknown) => void;
 }
 
-const TOPIC = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const PRUNE_BATCH = 10_000;
 
-type PendingPublish = { topic: string; message: NewMessage };
 type PendingBatch = { items: PendingPublish[]; resolve: () => void; reject: (error: unknown) => void };
 
 /** Opens (creating if needed) a SQLite broker on `options.path`. */
@@ -110,6 +108,7 @@ class SqliteBroker implements Broker {
       (wake) => this.wakeup.listen(topic, wake),
       (c) => this.subscriptions.delete(c),
       this.onStorageError,
+      (topics) => this.wakeup.published(topics),
     );
     this.subscriptions.add(consumer);
     return consumer;
@@ -216,25 +215,8 @@ class SqliteBroker implements Broker {
   }
 }
 
-function checkTopic(name: string, what = 'topic'): void {
-  if (!TOPIC.test(name)) throw new BrokerError('BROKER_INVALID_ARGUMENT', `${what} "${name}" is invalid: use letters, digits, ".", "_" or "-" (at most 200)`);
-}
-
 function positiveInt(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1)
     throw new BrokerError('BROKER_INVALID_ARGUMENT', `consume option ${name} must be a positive integer, got ${value}`);
   return value;
-}
-
-function serialise(topic: string, message: BrokerMessageInput): NewMessage {
-  let payload: string | undefined;
-  try {
-    payload = JSON.stringify(message.payload);
-  } catch (error) {
-    throw new BrokerError('BROKER_PAYLOAD_NOT_JSON', `payload for "${topic}" is not JSON-serialisable: ${(error as Error).message}`);
-  }
-  if (payload === undefined)
-    throw new BrokerError('BROKER_PAYLOAD_NOT_JSON', `payload for "${topic}" is not JSON-serialisable (got ${typeof message.payload})`);
-  const headers = message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null;
-  return { id: message.id ?? randomUUID(), okey: message.orderingKey ?? null, headers, payload };
 }

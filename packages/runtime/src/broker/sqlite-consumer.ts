@@ -2,8 +2,9 @@
 import { setMaxListeners } from 'node:events';
 import { toErrorData } from '../contracts/error-data.ts';
 import { backoffDelay, type ResolvedBackoff } from './backoff.ts';
-import type { LeasedMessage, Settlement, SqliteQueue } from './sqlite-queue.ts';
-import type { ConsumeOptions, Delivery, DeliveryHandler, Subscription } from './types.ts';
+import { checkTopic, serialise } from './sqlite-message.ts';
+import type { LeasedMessage, PendingPublish, Settlement, SqliteQueue } from './sqlite-queue.ts';
+import type { BrokerMessageInput, ConsumeOptions, Delivery, DeliveryHandler, Subscription } from './types.ts';
 
 export interface ResolvedConsumeOptions {
   concurrency: number;
@@ -40,6 +41,8 @@ export class SqliteConsumer implements Subscription {
     private readonly onClosed: (consumer: SqliteConsumer) => void,
     /** Reports storage failures (e.g. a lock held past busy_timeout); the consumer retries on its own. */
     private readonly onStorageError: (error: unknown) => void,
+    /** Rings the doorbells of topics that got messages published on ack. */
+    private readonly onPublished: (topics: ReadonlySet<string>) => void,
   ) {
     this.stopListening = listen(() => this.schedule());
     this.schedule();
@@ -109,6 +112,7 @@ export class SqliteConsumer implements Subscription {
       this.arm(now + BUSY_RETRY_MS, now);
       return;
     }
+    if (result.published.size > 0) this.onPublished(result.published);
     for (const message of result.leased) this.run(message);
     if (free <= 0) return;
     if (result.buried > 0 || result.leased.length === free) this.schedule();
@@ -134,7 +138,8 @@ export class SqliteConsumer implements Subscription {
 
   private run(message: LeasedMessage): void {
     this.inFlight++;
-    const delivery = this.toDelivery(message);
+    const outbox: PendingPublish[] = [];
+    const delivery = this.toDelivery(message, outbox);
     let result: Promise<void>;
     try {
       result = this.handler(delivery);
@@ -142,7 +147,7 @@ export class SqliteConsumer implements Subscription {
       result = Promise.reject(error);
     }
     result.then(
-      () => this.settled({ kind: 'ack', seq: message.seq, attempts: message.attempts }),
+      () => this.settled({ kind: 'ack', seq: message.seq, attempts: message.attempts, ...(outbox.length > 0 && { publish: outbox }) }),
       (thrown: unknown) => {
         const error = toErrorData(thrown);
         this.options.onError?.(error, delivery);
@@ -166,13 +171,14 @@ export class SqliteConsumer implements Subscription {
   private flush(): void {
     if (this.pending.length === 0) return;
     try {
-      this.queue.settleAndLease(this.group, this.pending.splice(0));
+      const { published } = this.queue.settleAndLease(this.group, this.pending.splice(0));
+      if (published.size > 0) this.onPublished(published);
     } catch (error) {
       this.onStorageError(error);
     }
   }
 
-  private toDelivery(message: LeasedMessage): Delivery {
+  private toDelivery(message: LeasedMessage, outbox: PendingPublish[]): Delivery {
     const { queue, group, options } = this;
     return {
       id: message.id,
@@ -184,6 +190,10 @@ export class SqliteConsumer implements Subscription {
       publishedAt: message.published_at,
       signal: this.abort.signal,
       extendLease: async (ms = options.leaseMs) => this.state !== 'closed' && queue.extendLease(group, message.seq, message.attempts, Date.now() + ms),
+      publishOnAck: (topic: string, input: BrokerMessageInput) => {
+        checkTopic(topic);
+        outbox.push({ topic, message: serialise(topic, input) });
+      },
     };
   }
 }

@@ -27,11 +27,23 @@ export interface NewMessage {
   payload: string;
 }
 
+/** A message waiting for its transaction. */
+export interface PendingPublish {
+  topic: string;
+  message: NewMessage;
+}
+
 /** A handler's outcome, applied in the next transaction of its consumer. */
 export type Settlement =
-  | { kind: 'ack'; seq: number; attempts: number }
+  | { kind: 'ack'; seq: number; attempts: number; publish?: readonly PendingPublish[] }
   | { kind: 'nack'; seq: number; attempts: number; retryAt: number; error: ErrorData }
   | { kind: 'dead'; seq: number; attempts: number; error: ErrorData };
+
+export interface SettleAndLease {
+  leased: LeasedMessage[];
+  buried: number;
+  published: ReadonlySet<string>;
+}
 
 export interface LeaseRequest {
   limit: number;
@@ -137,15 +149,12 @@ export class SqliteQueue {
     migrateBrokerSchema(db);
     const st = prepare(db);
     this.stmts = st;
-    this.publishTx = db.transaction((batch: readonly { topic: string; message: NewMessage }[], now: number) => {
-      for (const { topic, message } of batch) {
-        const seq = st.insertMessage.run(message.id, topic, message.okey, message.headers, message.payload, now, 1).lastInsertRowid;
-        st.fanToGroups.run(seq, message.okey, now, topic);
-      }
-    });
-    this.settleAndLeaseTx = db.transaction((grp: number, settlements: readonly Settlement[], request: LeaseRequest | undefined) => {
-      for (const settlement of settlements) this.settle(grp, settlement, request?.now ?? Date.now());
-      return request ? this.lease(grp, request) : { leased: [], buried: 0 };
+    this.publishTx = db.transaction((batch: readonly PendingPublish[], now: number) => this.insert(batch, now));
+    this.settleAndLeaseTx = db.transaction((grp: number, settlements: readonly Settlement[], request: LeaseRequest | undefined): SettleAndLease => {
+      const now = request?.now ?? Date.now();
+      const published = new Set<string>();
+      for (const settlement of settlements) this.settle(grp, settlement, now, published);
+      return { ...(request ? this.lease(grp, request) : { leased: [], buried: 0 }), published };
     });
     this.replayTx = db.transaction((id: number | null, now: number) => {
       const rows = st.deadLetterForReplay.all({ id }) as (Omit<DeadLetterRow, 'grp_name'> & { grp: number })[];
@@ -172,7 +181,7 @@ export class SqliteQueue {
     return this.stmts.lastSeq.get() as number;
   }
 
-  publish(batch: readonly { topic: string; message: NewMessage }[], now: number): void {
+  publish(batch: readonly PendingPublish[], now: number): void {
     this.publishTx.immediate(batch, now);
   }
 
@@ -181,8 +190,11 @@ export class SqliteQueue {
     return this.ensureGroupTx.immediate(topic, name);
   }
 
-  /** Applies settlements, then leases up to `request.limit` messages, all in one transaction. */
-  settleAndLease(grp: number, settlements: readonly Settlement[], request?: LeaseRequest): { leased: LeasedMessage[]; buried: number } {
+  /**
+   * Applies settlements (an ack with the messages its handler published on ack), then leases up to `request.limit`
+   * messages, all in one transaction. `published`: the topics that got messages, for the doorbell.
+   */
+  settleAndLease(grp: number, settlements: readonly Settlement[], request?: LeaseRequest): SettleAndLease {
     return this.settleAndLeaseTx.immediate(grp, settlements, request);
   }
 
@@ -226,10 +238,22 @@ export class SqliteQueue {
       .immediate();
   }
 
-  private settle(grp: number, settlement: Settlement, now: number): void {
+  private insert(batch: readonly PendingPublish[], now: number): void {
+    for (const { topic, message } of batch) {
+      const seq = this.stmts.insertMessage.run(message.id, topic, message.okey, message.headers, message.payload, now, 1).lastInsertRowid;
+      this.stmts.fanToGroups.run(seq, message.okey, now, topic);
+    }
+  }
+
+  private settle(grp: number, settlement: Settlement, now: number, published: Set<string>): void {
     const { seq, attempts } = settlement;
-    if (settlement.kind === 'ack') this.stmts.ack.run(grp, seq, attempts);
-    else if (settlement.kind === 'nack') this.stmts.nack.run(settlement.retryAt, JSON.stringify(settlement.error), grp, seq, attempts);
+    if (settlement.kind === 'ack') {
+      // A lost lease (another consumer took the message) acks nothing, and its output is that consumer's to publish.
+      if (this.stmts.ack.run(grp, seq, attempts).changes === 1 && settlement.publish?.length) {
+        this.insert(settlement.publish, now);
+        for (const { topic } of settlement.publish) published.add(topic);
+      }
+    } else if (settlement.kind === 'nack') this.stmts.nack.run(settlement.retryAt, JSON.stringify(settlement.error), grp, seq, attempts);
     else this.bury(grp, seq, attempts, settlement.error, now);
   }
 

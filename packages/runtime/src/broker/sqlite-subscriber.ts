@@ -1,7 +1,7 @@
 // A fan-out subscriber on SQLite: a cursor over the topic's log, starting at the last message committed when it subscribed.
 import { toErrorData } from '../contracts/error-data.ts';
 import type { SqliteQueue, StoredMessage } from './sqlite-queue.ts';
-import type { Delivery, SubscribeOptions, Subscription } from './types.ts';
+import { BrokerError, type Delivery, type SubscribeOptions, type Subscription } from './types.ts';
 
 const PAGE = 256;
 const noLease = async () => true;
@@ -83,6 +83,7 @@ export class SqliteSubscriber implements Subscription {
       publishedAt: row.published_at,
       signal: this.abort.signal,
       extendLease: noLease,
+      publishOnAck: noAck,
     };
     try {
       await this.handler(delivery);
@@ -90,4 +91,8 @@ export class SqliteSubscriber implements Subscription {
       this.options.onError?.(toErrorData(thrown), delivery);
     }
   }
+}
+
+function noAck(): never {
+  throw new BrokerError('BROKER_INVALID_ARGUMENT', 'publishOnAck is for work-queue deliveries: a fan-out delivery is not acked; use publish');
 }

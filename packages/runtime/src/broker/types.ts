@@ -26,6 +26,14 @@ export interface Delivery {
   signal: AbortSignal;
   /** Pushes the lease out by `ms` (default: the consumer's `leaseMs`) for a long handler. Resolves false if the lease was already lost. */
   extendLease(ms?: number): Promise<boolean>;
+  /**
+   * Publishes `message` to `topic` with this delivery's ack: if and only if the handler resolves and its ack
+   * commits (not when it throws, nor when its lease was lost to another consumer meanwhile). The SQLite adapter
+   * commits both in one transaction: a handler's output is never lost or doubled by a crash between the two, and
+   * the hop costs one commit instead of two. Work-queue deliveries only; a fan-out delivery throws
+   * `BROKER_INVALID_ARGUMENT`. Throws `BROKER_PAYLOAD_NOT_JSON` at once for a payload that cannot be stored.
+   */
+  publishOnAck(topic: string, message: BrokerMessageInput): void;
 }
 
 /** How long a nacked message waits: `min(maxMs, initialMs * 2^(attempt-1))`, ±`jitter` of it. */

@@ -26,7 +26,7 @@ export async function createExecutor(context: ServiceContext, options: ExecutorO
   const subscription = await broker.consume(
     TOPICS.intents,
     GROUPS.executor,
-    (delivery) => gate.run(() => handleIntent(delivery, { broker, store, logger, registry: () => registry, leaseMs })),
+    (delivery) => gate.run(() => handleIntent(delivery, { store, logger, registry: () => registry, leaseMs })),
     {
       leaseMs,
       // Enough redeliveries to outlast a crashed consumer's claim on an action (ACTION_IN_PROGRESS).

@@ -1,6 +1,6 @@
 // handleIntent: one IntentRecognized from `intents` -> its action run once (idempotency ledger) -> an ActionResult on `results`.
 import type { Logger } from 'pino';
-import type { Broker, Delivery } from '../../broker/types.ts';
+import type { Delivery } from '../../broker/types.ts';
 import { type ActionResult, ActionResultSchema } from '../../contracts/action-result.ts';
 import { decode, encode } from '../../contracts/codec.ts';
 import { CONTRACT_VERSION } from '../../contracts/envelope.ts';
@@ -20,7 +20,6 @@ import { failureReply, noActionReply, unavailableReply } from './executor-replie
 const CLAIM_MARGIN_MS = 60_000;
 
 export interface IntentHandlerDeps {
-  broker: Broker;
   store: Store;
   logger: Logger;
   /** The registry in service right now (it changes on reload). */
@@ -59,7 +58,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     const stored = decode(ActionResultSchema, claim.result);
     if (!stored.ok) throw stored.error;
     await deps.store.putMessage(finalStatus(message, stored.value));
-    await deps.broker.publish(TOPICS.results, { payload: stored.value, orderingKey: message.conversationId });
+    delivery.publishOnAck(TOPICS.results, { payload: stored.value, orderingKey: message.conversationId });
     return;
   }
 
@@ -84,7 +83,8 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     await deps.store.release(key).catch(() => {});
     throw error;
   }
-  await deps.broker.publish(TOPICS.results, { payload: result, orderingKey: message.conversationId });
+  // Goes out with the intent's ack, in one commit.
+  delivery.publishOnAck(TOPICS.results, { payload: result, orderingKey: message.conversationId });
   if (result.status === 'failed')
     deps.logger.warn({ inputId: message.inputId, traceId: message.traceId, error: result.error }, `action ${message.intent} failed`);
 }

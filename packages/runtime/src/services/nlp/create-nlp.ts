@@ -23,7 +23,7 @@ export async function createNlp(context: ServiceContext, options: ServiceOptions
   let generation = 0;
   let closed = false;
 
-  const subscription = await broker.consume(TOPICS.inputs, GROUPS.nlp, (delivery) => handleInput(delivery, { broker, store, logger, current: () => nlu }), {
+  const subscription = await broker.consume(TOPICS.inputs, GROUPS.nlp, (delivery) => handleInput(delivery, { store, logger, current: () => nlu }), {
     leaseMs: 30_000,
     maxAttempts: 5,
     onError: (error, delivery) => logger.warn({ err: error, messageId: delivery.id, attempt: delivery.attempt }, 'input failed'),

@@ -1,7 +1,7 @@
 // handleInput: one InputReceived from `inputs` -> a decided turn, recorded once, then published.
 
 import type { Logger } from 'pino';
-import type { Broker, Delivery } from '../../broker/types.ts';
+import type { Delivery } from '../../broker/types.ts';
 import { decode } from '../../contracts/codec.ts';
 import { InputReceivedSchema } from '../../contracts/input-received.ts';
 import { spanTime } from '../../contracts/span.ts';
@@ -10,7 +10,6 @@ import { decideTurn, type Nlu } from './decide-turn.ts';
 import { buildTurnEffects, publishTurn, type TurnEffects, turnWrites } from './turn-effects.ts';
 
 export interface InputHandlerDeps {
-  broker: Broker;
   store: Store;
   logger: Logger;
   /** The recognizer in service right now (it changes on reload). */
@@ -25,6 +24,9 @@ export interface InputHandlerDeps {
  * and its state are written in one atomic write that applies only if no one recorded the input before. Two
  * consumers racing on one input (a lease ran out mid-turn) both decide, one records, and both publish what was
  * recorded. One commit per turn instead of two (claim, then record).
+ *
+ * The turn's message goes out with the input's ack, in one commit: a redelivered input (its ack was lost in a
+ * crash) finds its turn recorded and sends the same message again; consumers de-duplicate on the input id.
  */
 export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): Promise<void> {
   const decoded = decode(InputReceivedSchema, delivery.payload);
@@ -33,19 +35,13 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
   const key = `nlp:${input.id}`;
   // A redelivery of a recorded turn is answered from the ledger (a read), without deciding (or paying an LLM) again.
   const recorded = await deps.store.getCompletion(key);
-  if (recorded) return replayTurn(recorded.result as TurnEffects, deps);
+  if (recorded) return publishTurn(recorded.result as TurnEffects, delivery);
   const startMs = spanTime();
   const context = await deps.store.getContext(input.conversationId);
   const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
   const effects = buildTurnEffects(input, decision, startMs);
   const outcome = await deps.store.completeOnce(key, effects, turnWrites(effects));
-  if (outcome.status === 'duplicate') return replayTurn(outcome.result as TurnEffects, deps);
+  if (outcome.status === 'duplicate') return publishTurn(outcome.result as TurnEffects, delivery);
   deps.logger.debug({ inputId: input.id, traceId: input.traceId, ...effects.span.attributes }, 'recognized');
-  await publishTurn(effects, deps.broker);
-}
-
-// The ledger entry and the turn's state were written atomically, so only the message may be missing: it is
-// published again (consumers de-duplicate on the input id).
-function replayTurn(stored: TurnEffects, deps: InputHandlerDeps): Promise<void> {
-  return publishTurn(stored, deps.broker);
+  publishTurn(effects, delivery);
 }

@@ -1,7 +1,7 @@
 // A decided turn as data: the context change, the message to publish, the status and the span — stored in the
 // idempotency ledger so a redelivered input replays the same effects instead of deciding again.
 
-import type { Broker } from '../../broker/types.ts';
+import type { Delivery } from '../../broker/types.ts';
 import { ActionResultSchema } from '../../contracts/action-result.ts';
 import { ClarificationSchema } from '../../contracts/clarification.ts';
 import { encode } from '../../contracts/codec.ts';
@@ -101,11 +101,11 @@ export function turnWrites(effects: TurnEffects): StateWrite[] {
 }
 
 /**
- * Publishes the turn's message, once its ledger entry and state have committed: a crash
- * after that point replays the recorded turn instead of deciding it again.
+ * Publishes the turn's message with the input's ack, once its ledger entry and state have committed: a crash
+ * before the ack replays the recorded turn instead of deciding it again.
  */
-export async function publishTurn(effects: TurnEffects, broker: Broker): Promise<void> {
-  await broker.publish(effects.topic, { payload: effects.payload, orderingKey: effects.status.conversationId });
+export function publishTurn(effects: TurnEffects, delivery: Delivery): void {
+  delivery.publishOnAck(effects.topic, { payload: effects.payload, orderingKey: effects.status.conversationId });
 }
 
 // Tokens and cost of the turn's LLM calls, for the TUI and `bot traces`; none on a purely local turn.
