@@ -1,8 +1,8 @@
 // loadProject on real files: data-only intents, Rasa's block format, entity specs, fixtures.
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from './load-project.ts';
 
@@ -20,6 +20,7 @@ async function project(files: Record<string, string>): Promise<string> {
 }
 
 const config = `export default { name: 'data-bot' };\n`;
+const examples = ['hi', 'hello', 'hey', 'bye', 'ciao', 'see you'].map((text, i) => JSON.stringify({ intent: i < 3 ? 'greet' : 'leave', text })).join('\n');
 
 describe('loadProject', () => {
   it('infers intents that exist only in data files, with optional string entities', async () => {
@@ -115,5 +116,66 @@ export default defineIntent({
         message: 'prompt "translate": the template uses {{language}}, which its input schema lacks (it has: text)',
       },
     ]);
+  });
+
+  it('compiles the files of one load together: a helper imported by two actions is one module; import.meta.url is the source file', async () => {
+    const action = (intent: string) =>
+      `import { defineAction } from '@inputbot/runtime';\nimport { counter, here } from '../lib/counter.ts';\nexport default defineAction('${intent}', { run: () => \`\${counter.next()} \${here}\` });\n`;
+    const root = await project({
+      'bot.config.ts': config,
+      'data/d.jsonl': examples,
+      'lib/counter.ts': `let n = 0;\nexport const counter = { next: () => ++n };\nexport const here = import.meta.url;\n`,
+      'actions/greet.ts': action('greet'),
+      'actions/leave.ts': action('leave'),
+    });
+    const { project: loaded, problems } = await loadProject(root);
+    expect(problems).toEqual([]);
+    const run = (intent: string) => loaded?.actions.find((a) => a.intent === intent)?.action.run({} as never, {} as never);
+    const helper = pathToFileURL(path.join(root, 'lib/counter.ts')).href;
+    expect([run('greet'), run('leave'), run('greet')]).toEqual([`1 ${helper}`, `2 ${helper}`, `3 ${helper}`]);
+    // The build's files are removed once imported, and a project that never ran is left without a .bot folder.
+    expect(await readdir(root)).not.toContain('.bot');
+  });
+
+  it('sees changed files on the next load (hot reload), each load with its own module instances', async () => {
+    const action = (reply: string) => `import { defineAction } from '@inputbot/runtime';\nexport default defineAction('greet', { run: () => '${reply}' });\n`;
+    const root = await project({ 'bot.config.ts': config, 'data/d.jsonl': examples, 'actions/greet.ts': action('one') });
+    const first = await loadProject(root);
+    await writeFile(path.join(root, 'actions/greet.ts'), action('two'));
+    const second = await loadProject(root);
+    expect(first.project?.actions[0]?.action.run({} as never, {} as never)).toBe('one');
+    expect(second.project?.actions[0]?.action.run({} as never, {} as never)).toBe('two');
+  });
+
+  it('reports a file that does not compile with its line and column and still loads the others, a helper shared with it included', async () => {
+    const root = await project({
+      'bot.config.ts': config,
+      'data/d.jsonl': examples,
+      'lib/reply.ts': `export const reply = 'hi';\n`,
+      'actions/greet.ts': `import { defineAction } from '@inputbot/runtime';\nimport { reply } from '../lib/reply.ts';\nexport default defineAction('greet', { run: () => reply });\n`,
+      'actions/leave.ts': `import { defineAction } from '@inputbot/runtime';\nimport { reply } from '../lib/reply.ts';\n\nexport default defineAction('leave', { run: () => reply + });\n`,
+      'actions/missing.ts': `import { defineAction } from '@inputbot/runtime';\nimport { nope } from './nope.ts';\nexport default defineAction('leave', { run: () => nope });\n`,
+      'actions/throws.ts': `import { defineAction } from '@inputbot/runtime';\n\nconst key = process.env.NO_SUCH_KEY_FOR_TEST;\nif (!key) throw new Error('NO_SUCH_KEY_FOR_TEST is not set');\nexport default defineAction('leave', { run: () => key });\n`,
+    });
+    const { project: loaded, problems } = await loadProject(root);
+    expect(loaded?.actions.map((a) => [a.intent, a.action.run({} as never, {} as never)])).toEqual([['greet', 'hi']]);
+    expect(problems.map(({ code, file, line, column, message }) => ({ code, file, line, column, message }))).toEqual([
+      { code: 'MODULE_SYNTAX', file: 'actions/leave.ts', line: 4, column: 59, message: 'does not compile: Unexpected "}"' },
+      { code: 'MODULE_THROWS', file: 'actions/missing.ts', line: 2, column: 22, message: 'throws on import: Could not resolve "./nope.ts"' },
+      { code: 'MODULE_THROWS', file: 'actions/throws.ts', line: 4, column: expect.any(Number), message: 'throws on import: NO_SUCH_KEY_FOR_TEST is not set' },
+    ]);
+  });
+
+  it('loads a project whose package.json does not say "type": "module"', async () => {
+    const root = await project({
+      'package.json': '{"name": "cjs-bot"}',
+      'bot.config.ts': `import { defineBot } from '@inputbot/runtime';\nexport default defineBot({ name: 'cjs-bot' });\n`,
+      'data/d.jsonl': examples,
+      'actions/greet.ts': `import { defineAction } from '@inputbot/runtime';\nexport const greet = defineAction('greet', { run: () => 'hi' });\n`,
+    });
+    const { project: loaded, problems } = await loadProject(root);
+    expect(problems).toEqual([]);
+    expect(loaded?.config.name).toBe('cjs-bot');
+    expect(loaded?.actions.map((a) => a.intent)).toEqual(['greet']);
   });
 });

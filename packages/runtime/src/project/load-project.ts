@@ -39,18 +39,25 @@ export async function loadProject(root: string, options: LoadProjectOptions = {}
   const problems = new Problems();
   const loader = createModuleLoader(absRoot);
   try {
-    const config = await loadConfig(absRoot, loader, problems);
+    // Every TypeScript file of the load is compiled in one build, so that files importing one helper share it.
+    const configName = CONFIG_FILES.find((f) => existsSync(path.join(absRoot, f)));
+    const intentFiles = await listFiles(absRoot, 'intents', TS_FILE);
+    const actionFiles = options.actions === false ? [] : await listFiles(absRoot, 'actions', TS_FILE);
+    const promptFiles = await listFiles(absRoot, 'prompts', TS_FILE);
+    const configFiles = configName ? [path.join(absRoot, configName)] : [];
+    await loader.prepare([...configFiles, ...intentFiles, ...actionFiles, ...promptFiles]);
+    const config = await loadConfig(absRoot, configName, loader, problems);
     const broken: BrokenIntentFiles = { sources: [] };
-    const intents = await loadIntents(absRoot, loader, problems, broken);
+    const intents = await loadIntents(absRoot, intentFiles, loader, problems, broken);
     const dataFiles = await listFiles(absRoot, 'data', DATA_FILE);
     const dataExamples = await readTrainingData(absRoot, dataFiles, problems);
     const { projectIntents, examples } = resolveIntents(intents, dataExamples, problems);
     if (config) checkExampleCounts(projectIntents, examples, config.nlu.minExamples, problems);
-    const actions = options.actions === false ? [] : await loadActions(absRoot, loader, projectIntents, problems, broken);
+    const actions = await loadActions(absRoot, actionFiles, loader, projectIntents, problems, broken);
     const fixtureFiles = options.fixtureFiles?.map((f) => path.resolve(f)) ?? (await listFiles(absRoot, 'fixtures', DATA_FILE));
     const fixtures = await readFixtures(absRoot, fixtureFiles, problems);
     checkFixtures(fixtures, projectIntents, problems, broken);
-    const prompts = await loadPrompts(absRoot, loader, problems);
+    const prompts = await loadPrompts(absRoot, promptFiles, loader, problems);
     const project = config ? { root: absRoot, config, intents: projectIntents, examples, actions, fixtures, prompts } : undefined;
     return { project, problems: problems.list };
   } finally {
@@ -58,8 +65,7 @@ export async function loadProject(root: string, options: LoadProjectOptions = {}
   }
 }
 
-async function loadConfig(root: string, loader: ModuleLoader, problems: Problems) {
-  const name = CONFIG_FILES.find((f) => existsSync(path.join(root, f)));
+async function loadConfig(root: string, name: string | undefined, loader: ModuleLoader, problems: Problems) {
   if (!name) {
     problems.error('CONFIG_MISSING', `no ${CONFIG_FILES[0]} in ${root}: is this a bot project? (\`bot init\` creates one)`, {
       file: CONFIG_FILES[0] as string,
@@ -98,9 +104,9 @@ interface DeclaredIntent {
   examples: RawExample[];
 }
 
-async function loadIntents(root: string, loader: ModuleLoader, problems: Problems, broken: BrokenIntentFiles): Promise<DeclaredIntent[]> {
+async function loadIntents(root: string, files: string[], loader: ModuleLoader, problems: Problems, broken: BrokenIntentFiles): Promise<DeclaredIntent[]> {
   const declared: DeclaredIntent[] = [];
-  for (const file of await listFiles(root, 'intents', TS_FILE)) {
+  for (const file of files) {
     const rel = path.relative(root, file);
     const imported = await loader.import(file);
     if (!imported.ok) {
@@ -218,6 +224,7 @@ function checkExampleCounts(intents: ProjectIntent[], examples: TrainingExample[
 
 async function loadActions(
   root: string,
+  files: string[],
   loader: ModuleLoader,
   intents: ProjectIntent[],
   problems: Problems,
@@ -225,7 +232,7 @@ async function loadActions(
 ): Promise<ProjectAction[]> {
   const known = new Set(intents.map((i) => i.name));
   const actions: ProjectAction[] = [];
-  for (const file of await listFiles(root, 'actions', TS_FILE)) {
+  for (const file of files) {
     const rel = path.relative(root, file);
     const imported = await loader.import(file);
     if (!imported.ok) {
@@ -282,9 +289,9 @@ function checkFixtures(fixtures: Project['fixtures'], intents: ProjectIntent[], 
   }
 }
 
-async function loadPrompts(root: string, loader: ModuleLoader, problems: Problems): Promise<ProjectPrompt[]> {
+async function loadPrompts(root: string, files: string[], loader: ModuleLoader, problems: Problems): Promise<ProjectPrompt[]> {
   const prompts: ProjectPrompt[] = [];
-  for (const file of await listFiles(root, 'prompts', TS_FILE)) {
+  for (const file of files) {
     const rel = path.relative(root, file);
     const imported = await loader.import(file);
     if (!imported.ok) {
