@@ -74,17 +74,18 @@ export async function receiveInput(
     });
     if (!message.ok) throw new HttpError('INVALID_REQUEST', message.error.message, message.error.details);
     if (key && !earlier) await store.complete(key, { ...identity, published: false, recordedAt: Date.now() } satisfies KeyRecord);
-    // Status and publish go out together (one commit each, in the same tick): the store never lets `received`
-    // replace a later status, so nlp's update may land first. Not when republishing: the record exists.
-    const status = earlier
-      ? undefined
-      : store.putMessage({ id: accepted.id, conversationId: accepted.conversationId, traceId: accepted.traceId, tenant: input.tenant, status: 'received' });
+    // Publish and status go out together (one commit each, in the same tick): the store never lets `received`
+    // replace a later status, so nlp's update may land first. The publish is queued first, so its commit (and
+    // nlp's wake-up) does not wait for the status's. Not when republishing: the record exists.
     const published = broker.publish(TOPICS.inputs, {
       payload: message.value,
       id: accepted.id,
       orderingKey: accepted.conversationId,
       headers: { traceparent: formatTraceparent(trace.traceId, trace.spanId) },
     });
+    const status = earlier
+      ? undefined
+      : store.putMessage({ id: accepted.id, conversationId: accepted.conversationId, traceId: accepted.traceId, tenant: input.tenant, status: 'received' });
     // The publish decides the answer: once it has committed the message is on its way, and a failed status write
     // (nlp and the executor write later ones) must not make the client retry and send it twice.
     const [statusWrite, publishing] = await Promise.allSettled([status, published]);
