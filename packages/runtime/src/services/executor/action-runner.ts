@@ -55,8 +55,9 @@ export function createActionRunner(action: Action<Record<string, unknown>>, opti
       { maxAttempts: action.retries, backoff: new ExponentialBackoff({ initialDelay: options.retryInitialMs ?? 200, maxDelay: retryMaxMs }) },
     ),
     breaker,
-    // Aggressive: an action that ignores its signal is still abandoned when its time is up.
-    timeout(action.timeoutMs, TimeoutStrategy.Aggressive),
+    // Aggressive: an action that ignores its signal is still abandoned when its time is up. The signal is not
+    // aborted when the action returns (cockatiel's default): that built an AbortError, stack and all, per message.
+    timeout(action.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
   );
   return {
     budgetMs: (action.retries + 1) * action.timeoutMs + action.retries * retryMaxMs,
