@@ -90,6 +90,10 @@ try {
     const bare = await startServer('bare-proxy.ts', [upstream]);
     targets.push({ name: 'bare proxy (ceiling)', url: `${bare}/v1/chat/completions`, headers: { authorization: 'Bearer bench' } });
   }
+  if (paths.includes('bare-http')) {
+    const bare = await startServer('bare-proxy.ts', [upstream, 'http']);
+    targets.push({ name: 'bare proxy, node:http client', url: `${bare}/v1/chat/completions`, headers: { authorization: 'Bearer bench' } });
+  }
   if (paths.includes('inputbot')) {
     const inputbot = await startServer('inputbot-server.ts', [upstream], profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
     targets.push({ name: 'inputbot gateway', url: `${inputbot}/llm/v1/chat/completions`, headers: {} });

@@ -10,7 +10,7 @@ export interface Reservation {
 
 export interface Budgets {
   /** Throws BUDGET_EXCEEDED when `keyId`'s or the overall daily budget cannot cover `expected` on top of what is spent. */
-  reserve(keyId: string, keyBudget: Budget | undefined, expected: { costUsd: number; tokens: number }): Promise<Reservation>;
+  reserve(keyId: string, keyBudget: Budget | undefined, expected: () => { costUsd: number; tokens: number }): Promise<Reservation>;
 }
 
 const NONE: Reservation = { release() {} };
@@ -48,8 +48,10 @@ export function createBudgets(store: Store, overall: Budget | undefined): Budget
     }
   };
   return {
-    async reserve(keyId, keyBudget, expected) {
+    async reserve(keyId, keyBudget, expectedOf) {
       if (!keyBudget && !overall) return NONE;
+      // Worked out only when there is a budget to check.
+      const expected = expectedOf();
       if (keyBudget) await check(`key:${keyId}`, `the API key "${keyId}"'s`, keyBudget, store.spentToday(keyId), expected);
       if (overall) await check('all', 'the gateway-wide (llm.budget)', overall, store.spentToday(), expected);
       add(`key:${keyId}`, expected, 1);

@@ -31,10 +31,6 @@ export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): Llm
   app.addHook('onClose', () => gateway.close());
 
   app.post('/llm/v1/chat/completions', { bodyLimit: CHAT_BODY_LIMIT }, async (request, reply) => {
-    const controller = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) controller.abort();
-    });
     const trace = parseTraceparent(request.headers.traceparent);
     const conversationId = request.headers['x-conversation-id'];
     const answer = await handleChatCompletion(gateway, {
@@ -42,7 +38,14 @@ export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): Llm
       ...(request.headers.authorization && { authorization: request.headers.authorization }),
       ...(trace && { trace }),
       ...(typeof conversationId === 'string' && conversationId && { conversationId: conversationId.slice(0, 200) }),
-      signal: controller.signal,
+      onClientGone: (listener) => {
+        const gone = () => {
+          if (!reply.raw.writableFinished) listener();
+        };
+        // Gone already (while the body was read or the budget checked): the call is abandoned before it starts.
+        if (reply.raw.closed) gone();
+        else reply.raw.once('close', gone);
+      },
     });
     if (answer.kind === 'json') return reply.code(answer.status).headers(answer.headers).send(answer.body);
     // The stream is written by hand so each event leaves at once and a slow client applies backpressure upstream.
