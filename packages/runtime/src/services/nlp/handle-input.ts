@@ -7,7 +7,7 @@ import { InputReceivedSchema } from '../../contracts/input-received.ts';
 import { spanTime } from '../../contracts/span.ts';
 import type { Store } from '../../store/types.ts';
 import { decideTurn, type Nlu } from './decide-turn.ts';
-import { buildTurnEffects, publishTurn, type TurnEffects, turnWrites } from './turn-effects.ts';
+import { buildTurnEffects, publishTurn, type RecordedTurn, recordedTurn, turnWrites } from './turn-effects.ts';
 
 export interface InputHandlerDeps {
   store: Store;
@@ -35,13 +35,14 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
   const key = `nlp:${input.id}`;
   // A redelivery of a recorded turn is answered from the ledger (a read), without deciding (or paying an LLM) again.
   const recorded = await deps.store.getCompletion(key);
-  if (recorded) return publishTurn(recorded.result as TurnEffects, delivery);
+  if (recorded) return publishTurn(recorded.result as RecordedTurn, delivery);
   const startMs = spanTime();
   const context = await deps.store.getContext(input.conversationId);
   const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
   const effects = buildTurnEffects(input, decision, startMs);
-  const outcome = await deps.store.completeOnce(key, effects, turnWrites(effects));
-  if (outcome.status === 'duplicate') return publishTurn(outcome.result as TurnEffects, delivery);
+  const turn = recordedTurn(effects);
+  const outcome = await deps.store.completeOnce(key, turn, turnWrites(effects));
+  if (outcome.status === 'duplicate') return publishTurn(outcome.result as RecordedTurn, delivery);
   deps.logger.debug({ inputId: input.id, traceId: input.traceId, ...effects.span.attributes }, 'recognized');
-  publishTurn(effects, delivery);
+  publishTurn(turn, delivery);
 }

@@ -1,5 +1,5 @@
-// A decided turn as data: the context change, the message to publish, the status and the span — stored in the
-// idempotency ledger so a redelivered input replays the same effects instead of deciding again.
+// A decided turn as data: the context change, the message to publish, the status and the span. The ledger keeps
+// its message, so a redelivered input republishes it instead of deciding again.
 
 import type { Delivery } from '../../broker/types.ts';
 import { ActionResultSchema } from '../../contracts/action-result.ts';
@@ -100,12 +100,23 @@ export function turnWrites(effects: TurnEffects): StateWrite[] {
   ];
 }
 
+/** What the ledger keeps of a turn: its message. The state was written with the entry, so a replay only republishes. */
+export interface RecordedTurn {
+  topic: TurnEffects['topic'];
+  payload: unknown;
+  conversationId: string;
+}
+
+export function recordedTurn(effects: TurnEffects): RecordedTurn {
+  return { topic: effects.topic, payload: effects.payload, conversationId: effects.status.conversationId };
+}
+
 /**
  * Publishes the turn's message with the input's ack, once its ledger entry and state have committed: a crash
  * before the ack replays the recorded turn instead of deciding it again.
  */
-export function publishTurn(effects: TurnEffects, delivery: Delivery): void {
-  delivery.publishOnAck(effects.topic, { payload: effects.payload, orderingKey: effects.status.conversationId });
+export function publishTurn(turn: RecordedTurn, delivery: Delivery): void {
+  delivery.publishOnAck(turn.topic, { payload: turn.payload, orderingKey: turn.conversationId });
 }
 
 // Tokens and cost of the turn's LLM calls, for the TUI and `bot traces`; none on a purely local turn.
