@@ -4,8 +4,10 @@
 // Usage: npm run gateway -w bench [-- --count=2000 --seconds=10 --warmup=300 --cpu-prof --paths=bare,inputbot]
 //   --cpu-prof writes a V8 CPU profile of inputbot's gateway process to bench/gateway/.prof/.
 //   --paths measures only these paths besides direct (bare, inputbot, portkey), for quicker comparisons while tuning.
+// The "CPU µs/call" column is the server process's user + system time over the cell (warm-up included) divided by the
+// calls of the cell, read from /proc (Linux; "—" elsewhere): on a shared 2-core machine it is steadier than latency.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,8 @@ const paths = process.argv
   ?.split('=')[1]
   ?.split(',') ?? ['bare', 'inputbot', 'portkey'];
 const children: ChildProcess[] = [];
+/** The process serving each started URL (tsx's own process: the server is that process or its child). */
+const servers = new Map<string, number>();
 
 /** Starts `script` under tsx and resolves with the {"url"} JSON line it prints (stdout or stderr) when ready. */
 function startServer(script: string, args: string[], nodeArgs: string[] = []): Promise<string> {
@@ -32,12 +36,37 @@ function startServer(script: string, args: string[], nodeArgs: string[] = []): P
     const look = (chunk: Buffer) => {
       seen += chunk.toString();
       const line = seen.split('\n').find((l) => l.startsWith('{"url"'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
+      if (!line) return;
+      const { url } = JSON.parse(line) as { url: string };
+      if (child.pid) servers.set(url, child.pid);
+      resolve(url);
     };
     child.stdout?.on('data', look);
     child.stderr?.on('data', look);
     child.on('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready:\n${seen.slice(-2000)}`)));
   });
+}
+
+/** CPU time (user + system, in clock ticks of 10 ms) of `pid` and its children, or undefined without /proc. */
+function cpuTicks(pid: number): number | undefined {
+  const stat = (file: string) => {
+    // Fields after the command name: state is [0], ppid [1], utime [11], stime [12].
+    const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  };
+  try {
+    let ticks = stat(`/proc/${pid}/stat`).ticks;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === pid) continue;
+      try {
+        const other = stat(`/proc/${entry}/stat`);
+        if (other.ppid === pid) ticks += other.ticks;
+      } catch {}
+    }
+    return ticks;
+  } catch {
+    return undefined;
+  }
 }
 
 function freePort(): Promise<number> {
@@ -111,17 +140,21 @@ try {
   for (const concurrency of [1, 10]) {
     let direct: Result | undefined;
     for (const target of targets) {
+      const pid = [...servers].find(([url]) => target.url.startsWith(url))?.[1];
+      const before = pid === undefined ? undefined : cpuTicks(pid);
       const r = await load(target.url, target.headers, concurrency);
+      const after = pid === undefined ? undefined : cpuTicks(pid);
+      const cpu = before === undefined || after === undefined ? '—' : (((after - before) * 10_000) / (r.requests + warmup)).toFixed(0);
       direct ??= r;
       const added = (x: number, y: number) => (target === targets[0] ? '—' : `+${(x - y).toFixed(2)}`);
       rows.push(
-        `| ${concurrency} | ${target.name} | ${r.requests} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${added(r.p50, direct.p50)} | ${added(r.p99, direct.p99)} | ${Math.round(r.rps).toLocaleString('en')} |`,
+        `| ${concurrency} | ${target.name} | ${r.requests} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${added(r.p50, direct.p50)} | ${added(r.p99, direct.p99)} | ${Math.round(r.rps).toLocaleString('en')} | ${cpu} |`,
       );
       console.error(rows.at(-1));
     }
   }
-  console.log('| connections | path | requests | p50 ms | p99 ms | added p50 ms | added p99 ms | req/s |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| connections | path | requests | p50 ms | p99 ms | added p50 ms | added p99 ms | req/s | CPU µs/call |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
 } finally {
   await Promise.all(
