@@ -8,8 +8,14 @@ export class EventStreams {
   private readonly heartbeat: NodeJS.Timeout;
   private count = 0;
 
-  /** Sends a comment line to every stream each `heartbeatMs`, so proxies and clients keep idle streams open. */
-  constructor(heartbeatMs: number) {
+  /**
+   * Sends a comment line to every stream each `heartbeatMs`, so proxies and clients keep idle streams open.
+   * `onLastClosed` runs when no stream is left.
+   */
+  constructor(
+    heartbeatMs: number,
+    private readonly onLastClosed: () => void = () => {},
+  ) {
     // One timer for every stream: a stream costs nothing while idle.
     this.heartbeat = setInterval(() => this.beat(), heartbeatMs).unref();
   }
@@ -44,6 +50,7 @@ export class EventStreams {
       if (!open.delete(res)) return;
       this.count--;
       if (open.size === 0 && this.byConversation.get(conversationId) === open) this.byConversation.delete(conversationId);
+      if (this.count === 0) this.onLastClosed();
     });
   }
 

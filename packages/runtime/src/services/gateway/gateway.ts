@@ -12,7 +12,7 @@ import { registerMessageRoutes } from './message-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerPromptRoutes } from './prompt-routes.ts';
 import { createReceiverClient } from './receiver-client.ts';
-import { subscribeReplyFeed } from './reply-feed.ts';
+import { type ReplyFeed, subscribeReplyFeed } from './reply-feed.ts';
 import { ReplyWaiters } from './reply-waiters.ts';
 
 export interface GatewayOptions extends ServiceOptions {
@@ -39,12 +39,14 @@ export async function createGateway(context: ServiceContext, options: GatewayOpt
   }
   const receiver = createReceiverClient(options.receiverUrl, options.forwardTimeoutMs);
   const waiters = new ReplyWaiters();
-  const streams = new EventStreams(options.heartbeatMs ?? 15_000);
+  // Assigned below, before any stream can open.
+  let feed: ReplyFeed | undefined;
+  const streams = new EventStreams(options.heartbeatMs ?? 15_000, () => feed?.recognizedUnneeded());
   const metrics = createGatewayMetrics({ waiting: () => waiters.size, streams: () => streams.size });
   const spans = createSpanRecorder(store, logger);
   let subscribed = false;
 
-  const feed = await subscribeReplyFeed(
+  feed = await subscribeReplyFeed(
     broker,
     {
       wants: (inputId, conversationId) =>
@@ -96,6 +98,8 @@ export async function createGateway(context: ServiceContext, options: GatewayOpt
     const params = ConversationParamsSchema.safeParse(request.params);
     if (!params.success) throw invalidRequest('params', params.error);
     // The stream outlives the handler: Fastify hands the socket over and no longer answers this request.
+    // `recognized` events come from `intents`, which the gateway only follows while a stream is open.
+    await feed?.needRecognized();
     reply.hijack();
     streams.open(params.data.id, reply.raw);
     metrics.observeRequest('GET', '/v1/conversations/:id/events', 200, 0);
@@ -114,7 +118,7 @@ export async function createGateway(context: ServiceContext, options: GatewayOpt
     streams.closeAll();
     waiters.releaseAll();
     await app.close().catch((error: unknown) => log.warn({ err: error }, 'error while closing the HTTP server'));
-    await feed.close();
+    await feed?.close();
     await spans.close();
     receiver.close();
   }

@@ -1,4 +1,5 @@
-// Subscribes the gateway (fan-out) to `results` and `intents`, validating each message before handing it on.
+// Subscribes the gateway (fan-out) to `results`, and to `intents` while event streams are open, validating each
+// message before handing it on.
 
 import type { Logger } from 'pino';
 import type { Broker, Delivery, Subscription } from '../../broker/types.ts';
@@ -17,8 +18,22 @@ export interface ReplyFeedHandlers {
   onRecognized(message: IntentRecognized, delivery: Delivery): void;
 }
 
-/** Resolves once both subscriptions are live: from then on no reply published is missed. */
-export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHandlers, logger: Logger): Promise<Subscription> {
+/** The gateway's view of the fan-out topics: `results` always, `intents` only while a stream wants them. */
+export interface ReplyFeed extends Subscription {
+  /**
+   * Subscribes to `intents` (the streams' `recognized` events) if not yet, and resolves once it is live. Without
+   * an open stream nobody here wants them, and each would wake this process and be read for nothing.
+   */
+  needRecognized(): Promise<void>;
+  /** No stream is open any more: `intents` is left after a grace period (a stream reopened meanwhile keeps it). */
+  recognizedUnneeded(): void;
+}
+
+// Long enough that a client reconnecting its stream (SSE retry: 3 s) finds the subscription still live.
+const UNSUBSCRIBE_AFTER_MS = 30_000;
+
+/** Resolves once the `results` subscription is live: from then on no reply published is missed. */
+export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHandlers, logger: Logger): Promise<ReplyFeed> {
   const onError = (error: { code: string; message: string }, delivery: Delivery) =>
     logger.warn({ code: error.code, topic: delivery.topic, messageId: delivery.id }, `dropped a ${delivery.topic} message: ${error.message}`);
   const results = await broker.subscribe(
@@ -31,8 +46,10 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
     },
     { onError },
   );
-  const intents = await broker
-    .subscribe(
+  let intents: Promise<Subscription> | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  const subscribeIntents = () =>
+    broker.subscribe(
       TOPICS.intents,
       (delivery) => {
         if (!wanted(handlers, delivery)) return;
@@ -41,14 +58,30 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
         handlers.onRecognized(decoded.value, delivery);
       },
       { onError },
-    )
-    .catch(async (error: unknown) => {
-      await results.close();
-      throw error;
-    });
+    );
   return {
+    async needRecognized() {
+      clearTimeout(idle);
+      intents ??= subscribeIntents();
+      try {
+        await intents;
+      } catch (error) {
+        intents = undefined;
+        throw error;
+      }
+    },
+    recognizedUnneeded() {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        const closing = intents;
+        intents = undefined;
+        void closing?.then((s) => s.close()).catch(() => {});
+      }, UNSUBSCRIBE_AFTER_MS).unref();
+    },
     async close(options) {
-      await Promise.all([results.close(options), intents.close(options)]);
+      clearTimeout(idle);
+      const open = await intents?.catch(() => undefined);
+      await Promise.all([results.close(options), open?.close(options)]);
     },
   };
 }
