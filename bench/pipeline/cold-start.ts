@@ -1,6 +1,7 @@
 // Cold start alone: spawn of `bot dev` to its `is running` line on the bench project, once fresh (trains the
 // model) and then `--runs` times with the model cached in .bot/nlu, as run.ts measures it inside the full run.
-// Run: flock /tmp/inputbot-bench.lock npx tsx bench/pipeline/cold-start.ts [--runs=3]
+// Run: flock /tmp/inputbot-bench.lock npx tsx bench/pipeline/cold-start.ts [--runs=3] [--no-watch]
+// (with the file watcher by default, as run.ts starts it)
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { writeBenchProject } from './project.ts';
 
 const BOT_BIN = fileURLToPath(new URL('../../packages/cli/bin/bot.js', import.meta.url));
+const watch = process.argv.includes('--no-watch') ? ['--no-watch'] : [];
 const runs = Number(/^--runs=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--runs=')) ?? '')?.[1] ?? 3);
 
 async function coldStart(root: string, port: number): Promise<{ ms: number; printed: number }> {
   const spawned = performance.now();
-  const child = spawn(process.execPath, [BOT_BIN, 'dev', '--port', String(port), '--no-watch'], {
+  const child = spawn(process.execPath, [BOT_BIN, 'dev', '--port', String(port), ...watch], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 // The pipeline benchmark: the real `bot dev` (five processes) on a small bot, beside a bare node:http server.
-// Run: npm run pipeline -w bench [-- --quick]   (after `npm ci`, which builds the packages)
+// Run: npm run pipeline -w bench [-- --quick] [--only=bare,latency,throughput,reload]   (after `npm ci`, which builds the packages)
 // Measures: the node:http ceiling, sustained end-to-end throughput (accepted → action done, no growing backlog),
 // ?wait latency at a fixed 200 msg/s, cold start to ready, hot-reload time and idle RSS of the five processes.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -17,6 +17,12 @@ const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const quick = process.argv.includes('--quick');
+// --only=bare,latency,throughput,reload runs those parts alone; cold start and idle RSS always run (they are quick).
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const want = (part: 'bare' | 'latency' | 'throughput' | 'reload') => !only || only.includes(part);
 const STEP_SECONDS = quick ? 3 : 5;
 const RATES = [250, 500, 750, 1000, 1250, 1500, 2000, 3000, 4000, 5000, 6000, 8000];
 
@@ -156,7 +162,7 @@ console.log(`machine: ${machine.nproc} cores, ${machine.cpu}, node ${machine.nod
 const results: Record<string, string> = {};
 
 // ---------- 1. the ceiling: bare node:http ----------
-{
+if (want('bare')) {
   const bare = spawn(process.execPath, ['--import', 'tsx', BARE], { cwd: HERE, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = Number(await new Promise<string>((resolve) => bare.stdout.once('data', (d) => resolve(String(d).trim()))));
   const url = `http://127.0.0.1:${port}/v1/messages`;
@@ -217,78 +223,82 @@ try {
   console.log(`idle CPU: ${cpuShare(idleCpu, 2)}`);
 
   // ---------- 4. ?wait latency at 200 msg/s ----------
-  const c0 = cpuSnapshot();
-  const fixed = await runLoad({ url: `${gateway}?wait=5000`, mode: 'rate', rate: 200, seconds: quick ? 5 : 10 });
-  results.p50 = f(fixed.p50, 2);
-  results.p99 = f(fixed.p99, 2);
-  console.log(
-    `?wait at 200 msg/s: p50 ${f(fixed.p50, 2)} ms, p90 ${f(fixed.p90, 2)} ms, p99 ${f(fixed.p99, 2)} ms, max ${f(fixed.max, 1)} ms (${fixed.ok}/${fixed.sent} ok, ${JSON.stringify(fixed.statuses)}); CPU ${cpuShare(c0, fixed.seconds)}`,
-  );
-
-  // ---------- 5. throughput: open loop at increasing rates, backlog watched in the store ----------
-  const db = new Database(path.join(root, '.bot/state.db'), { readonly: true, fileMustExist: true });
-  const backlogStmt = db.prepare("SELECT count(*) FROM store_messages WHERE status NOT IN ('completed', 'failed')").pluck();
-  const doneStmt = db.prepare("SELECT count(*) FROM store_messages WHERE status IN ('completed', 'failed')").pluck();
-  const backlog = () => backlogStmt.get() as number;
-  const statusStmt = db.prepare('SELECT status, count(*) AS n FROM store_messages GROUP BY status');
-  const broker = new Database(path.join(root, '.bot/broker.db'), { readonly: true, fileMustExist: true });
-  const brokerStmt = broker.prepare(
-    'SELECT g.topic, g.name, count(d.seq) AS held, coalesce(sum(d.leased), 0) AS leased, coalesce(max(d.attempts), 0) AS maxAttempts FROM broker_groups g LEFT JOIN broker_deliveries d ON d.grp = g.id GROUP BY g.id',
-  );
-  const diagnose = () => `store ${JSON.stringify(statusStmt.all())}, broker ${JSON.stringify(brokerStmt.all())}`;
-  const done = () => doneStmt.get() as number;
-  let best = 0;
-  for (const rate of RATES) {
-    const doneBefore = done();
-    const samples: number[] = [];
-    const c = cpuSnapshot();
-    const t0 = performance.now();
-    const sampler = setInterval(() => samples.push(backlog()), 250);
-    const result = await runLoad({ url: gateway, mode: 'rate', rate, seconds: STEP_SECONDS, maxInFlight: 512, sockets: 64 });
-    clearInterval(sampler);
-    const sendSeconds = (performance.now() - t0) / 1000;
-    const cpu = cpuShare(c, sendSeconds);
-    const completedDuring = done() - doneBefore;
-    const endBacklog = backlog();
-    const half = samples.slice(Math.floor(samples.length / 2));
-    const growing = half.length > 1 && (half.at(-1) as number) > (half[0] as number) + rate * 0.1;
-    // drain before the next step
-    const drainStart = performance.now();
-    while (backlog() > 0 && performance.now() - drainStart < 20_000) await sleep(50);
-    const drainMs = performance.now() - drainStart;
-    if (backlog() > 0) console.log(`  not drained after 20 s: ${diagnose()}`);
-    const kept = result.skipped === 0 && result.okPerSecond >= rate * 0.95 && result.errors + result.otherStatus === 0;
-    const sustained = kept && !growing && endBacklog <= Math.max(50, rate * 0.25);
-    const line = `${rate}/s offered: accepted ${f(result.okPerSecond, 0)}/s (p50 ${f(result.p50, 1)} ms, p99 ${f(result.p99, 1)} ms, skipped ${result.skipped}), completed during ${f(completedDuring / sendSeconds, 0)}/s, backlog at end ${endBacklog} (drained in ${f(drainMs, 0)} ms) → ${sustained ? 'sustained' : 'NOT sustained'}; CPU ${cpu}`;
-    console.log(line);
-    if (sustained) {
-      best = rate;
-    } else break;
-  }
-  results.throughput = String(best);
-  console.log(`highest sustained rate: ${best} msg/s`);
-
-  // bounded burst: accepted as fast as the gateway takes them, then time until every action is done.
-  {
-    const count = quick ? 5000 : 20_000;
-    const doneBefore = done();
-    const c = cpuSnapshot();
-    const t0 = performance.now();
-    const result = await runLoad({ url: gateway, mode: 'burst', count, concurrency: 64, sockets: 64 });
-    const acceptedAt = performance.now();
-    while (done() - doneBefore < result.ok && performance.now() - acceptedAt < 120_000) await sleep(20);
-    const totalSeconds = (performance.now() - t0) / 1000;
-    if (backlog() > 0) console.log(`  after the burst: ${diagnose()}`);
-    results.burst = `${f(result.okPerSecond, 0)} / ${f(result.ok / totalSeconds, 0)}`;
+  if (want('latency')) {
+    const c0 = cpuSnapshot();
+    const fixed = await runLoad({ url: `${gateway}?wait=5000`, mode: 'rate', rate: 200, seconds: quick ? 5 : 10 });
+    results.p50 = f(fixed.p50, 2);
+    results.p99 = f(fixed.p99, 2);
     console.log(
-      `burst of ${count}: accepted ${f(result.okPerSecond, 0)}/s; all actions done after ${f(totalSeconds, 2)} s → ${f(result.ok / totalSeconds, 0)} msg/s end to end; CPU ${cpuShare(c, totalSeconds)}`,
+      `?wait at 200 msg/s: p50 ${f(fixed.p50, 2)} ms, p90 ${f(fixed.p90, 2)} ms, p99 ${f(fixed.p99, 2)} ms, max ${f(fixed.max, 1)} ms (${fixed.ok}/${fixed.sent} ok, ${JSON.stringify(fixed.statuses)}); CPU ${cpuShare(c0, fixed.seconds)}`,
     );
   }
-  db.close();
-  broker.close();
+
+  // ---------- 5. throughput: open loop at increasing rates, backlog watched in the store ----------
+  if (want('throughput')) {
+    const db = new Database(path.join(root, '.bot/state.db'), { readonly: true, fileMustExist: true });
+    const backlogStmt = db.prepare("SELECT count(*) FROM store_messages WHERE status NOT IN ('completed', 'failed')").pluck();
+    const doneStmt = db.prepare("SELECT count(*) FROM store_messages WHERE status IN ('completed', 'failed')").pluck();
+    const backlog = () => backlogStmt.get() as number;
+    const statusStmt = db.prepare('SELECT status, count(*) AS n FROM store_messages GROUP BY status');
+    const broker = new Database(path.join(root, '.bot/broker.db'), { readonly: true, fileMustExist: true });
+    const brokerStmt = broker.prepare(
+      'SELECT g.topic, g.name, count(d.seq) AS held, coalesce(sum(d.leased), 0) AS leased, coalesce(max(d.attempts), 0) AS maxAttempts FROM broker_groups g LEFT JOIN broker_deliveries d ON d.grp = g.id GROUP BY g.id',
+    );
+    const diagnose = () => `store ${JSON.stringify(statusStmt.all())}, broker ${JSON.stringify(brokerStmt.all())}`;
+    const done = () => doneStmt.get() as number;
+    let best = 0;
+    for (const rate of RATES) {
+      const doneBefore = done();
+      const samples: number[] = [];
+      const c = cpuSnapshot();
+      const t0 = performance.now();
+      const sampler = setInterval(() => samples.push(backlog()), 250);
+      const result = await runLoad({ url: gateway, mode: 'rate', rate, seconds: STEP_SECONDS, maxInFlight: 512, sockets: 64 });
+      clearInterval(sampler);
+      const sendSeconds = (performance.now() - t0) / 1000;
+      const cpu = cpuShare(c, sendSeconds);
+      const completedDuring = done() - doneBefore;
+      const endBacklog = backlog();
+      const half = samples.slice(Math.floor(samples.length / 2));
+      const growing = half.length > 1 && (half.at(-1) as number) > (half[0] as number) + rate * 0.1;
+      // drain before the next step
+      const drainStart = performance.now();
+      while (backlog() > 0 && performance.now() - drainStart < 20_000) await sleep(50);
+      const drainMs = performance.now() - drainStart;
+      if (backlog() > 0) console.log(`  not drained after 20 s: ${diagnose()}`);
+      const kept = result.skipped === 0 && result.okPerSecond >= rate * 0.95 && result.errors + result.otherStatus === 0;
+      const sustained = kept && !growing && endBacklog <= Math.max(50, rate * 0.25);
+      const line = `${rate}/s offered: accepted ${f(result.okPerSecond, 0)}/s (p50 ${f(result.p50, 1)} ms, p99 ${f(result.p99, 1)} ms, skipped ${result.skipped}), completed during ${f(completedDuring / sendSeconds, 0)}/s, backlog at end ${endBacklog} (drained in ${f(drainMs, 0)} ms) → ${sustained ? 'sustained' : 'NOT sustained'}; CPU ${cpu}`;
+      console.log(line);
+      if (sustained) {
+        best = rate;
+      } else break;
+    }
+    results.throughput = String(best);
+    console.log(`highest sustained rate: ${best} msg/s`);
+
+    // bounded burst: accepted as fast as the gateway takes them, then time until every action is done.
+    {
+      const count = quick ? 5000 : 20_000;
+      const doneBefore = done();
+      const c = cpuSnapshot();
+      const t0 = performance.now();
+      const result = await runLoad({ url: gateway, mode: 'burst', count, concurrency: 64, sockets: 64 });
+      const acceptedAt = performance.now();
+      while (done() - doneBefore < result.ok && performance.now() - acceptedAt < 120_000) await sleep(20);
+      const totalSeconds = (performance.now() - t0) / 1000;
+      if (backlog() > 0) console.log(`  after the burst: ${diagnose()}`);
+      results.burst = `${f(result.okPerSecond, 0)} / ${f(result.ok / totalSeconds, 0)}`;
+      console.log(
+        `burst of ${count}: accepted ${f(result.okPerSecond, 0)}/s; all actions done after ${f(totalSeconds, 2)} s → ${f(result.ok / totalSeconds, 0)} msg/s end to end; CPU ${cpuShare(c, totalSeconds)}`,
+      );
+    }
+    db.close();
+    broker.close();
+  }
 
   // ---------- 6. hot reload ----------
-  {
+  if (want('reload')) {
     const reloads: number[] = [];
     const printedMs: number[] = [];
     for (let round = 1; round <= 3; round++) {
