@@ -6,6 +6,8 @@ export const LLM_ERRORS = {
   LLM_UNAUTHORIZED: 401,
   LLM_MODEL_NOT_FOUND: 404,
   LLM_UPSTREAM_REJECTED: 400,
+  /** The request uses something the target's provider cannot express (e.g. audio parts for Anthropic). */
+  LLM_UNSUPPORTED_CONTENT: 400,
   BUDGET_EXCEEDED: 429,
   LLM_RATE_LIMITED: 429,
   LLM_PROVIDER_AUTH_FAILED: 502,

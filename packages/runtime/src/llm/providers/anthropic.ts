@@ -14,19 +14,21 @@ export function createAnthropicProvider(provider: ResolvedProvider): Provider {
   const upstream = createUpstream(`${provider.baseUrl}/v1/messages`, headers);
   return {
     async complete(request, options) {
-      const response = await upstream.post(toAnthropicRequest(request, false), options);
-      return fromAnthropicResponse(await readJson(response, options.signal));
+      const call = toAnthropicRequest(request, false);
+      const response = await upstream.post(call.body, options);
+      return fromAnthropicResponse(await readJson(response, options.signal), call.structured);
     },
     async stream(request, options) {
-      const response = await upstream.post(toAnthropicRequest(request, true), options);
-      return readEvents(response, options.signal)[Symbol.asyncIterator]();
+      const call = toAnthropicRequest(request, true);
+      const response = await upstream.post(call.body, options);
+      return readEvents(response, options.signal, call.structured)[Symbol.asyncIterator]();
     },
     close: () => upstream.close(),
   };
 }
 
-async function* readEvents(response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<ChatChunk> {
-  const translator = createStreamTranslator();
+async function* readEvents(response: UpstreamResponse, signal: AbortSignal, structured: boolean): AsyncGenerator<ChatChunk> {
+  const translator = createStreamTranslator(structured);
   try {
     for await (const event of parseSse(response.body)) {
       let data: Record<string, unknown>;

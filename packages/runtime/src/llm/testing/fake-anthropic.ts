@@ -12,13 +12,21 @@ export interface FakeAnthropicOptions {
   cacheReadTokens?: number;
   /** The answer's text; when the request forces a tool (structured output), the JSON of the tool's input. @default `Claude heard: <last user message>`, or `{"heard": …}` */
   reply?: (body: Record<string, unknown>) => string;
+  /**
+   * Scripts the answer's content blocks (text and `tool_use`) instead of `reply`; undefined falls back to `reply`. An answer
+   * with a `tool_use` block stops with `tool_use`. Streamed, a tool's input JSON arrives in pieces of 8 characters.
+   */
+  content?: (body: Record<string, unknown>) => FakeAnthropicBlock[] | undefined;
 }
+
+/** A content block of a scripted answer. */
+export type FakeAnthropicBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 interface MessagesBody {
   model?: string;
   system?: string;
   max_tokens?: number;
-  messages?: Array<{ role: string; content: string }>;
+  messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string }> }>;
   stream?: boolean;
   tool_choice?: { type?: string; name?: string };
 }
@@ -57,27 +65,34 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         behaviour.retryAfter === undefined ? {} : { 'retry-after': String(behaviour.retryAfter) },
       );
     }
-    const last = body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+    const last = textOf(body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
     const tool = body.tool_choice?.type === 'tool' ? body.tool_choice.name : undefined;
+    const scripted = options.content?.(body as Record<string, unknown>);
     const text = options.reply?.(body as Record<string, unknown>) ?? (tool ? JSON.stringify({ heard: last }) : `Claude heard: ${last}`);
+    const blocks: FakeAnthropicBlock[] =
+      scripted ?? (tool ? [{ type: 'tool_use', id: 'toolu_1', name: tool, input: JSON.parse(text) }] : [{ type: 'text', text }]);
     let inputTokens = (await countTextTokens(body.system ?? '')) + 3;
-    for (const message of body.messages) inputTokens += (await countTextTokens(message.content)) + 3;
+    // Block content (images, tool calls and results) is counted as its JSON: a fake's count, consistent with what it reports.
+    for (const message of body.messages) {
+      const said = typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
+      inputTokens += (await countTextTokens(said)) + 3;
+    }
     const cacheRead = Math.min(options.cacheReadTokens ?? 0, inputTokens);
     const id = `msg_${++served}`;
     const usage = { input_tokens: inputTokens - cacheRead, cache_read_input_tokens: cacheRead, cache_creation_input_tokens: 0 };
-    if (body.stream) return streamEvents(response, { id, model: body.model, text, tool, inputTokens, usage, behaviour }, counts);
+    if (body.stream) return streamEvents(response, { id, model: body.model, blocks, inputTokens, usage, behaviour }, counts);
     if (behaviour.kind === 'malformed') {
       response.writeHead(200, { 'content-type': 'application/json' });
       return void response.end('{"type": "message", "content": [');
     }
-    const outputTokens = await countTextTokens(text);
+    const outputTokens = await countTextTokens(blocks.map(blockText).join(''));
     const message = {
       id,
       type: 'message',
       role: 'assistant',
       model: body.model,
-      content: tool ? [{ type: 'tool_use', id: 'toolu_1', name: tool, input: JSON.parse(text) }] : [{ type: 'text', text }],
-      stop_reason: tool ? 'tool_use' : 'end_turn',
+      content: blocks,
+      stop_reason: blocks.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn',
       stop_sequence: null,
       ...(behaviour.kind !== 'no-usage' && {
         usage: behaviour.kind === 'wrong-usage' ? { input_tokens: -3, output_tokens: 'lots' } : { ...usage, output_tokens: outputTokens },
@@ -91,9 +106,26 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   }, '');
 }
 
+/** A message's text: the string, or its text blocks joined. */
+function textOf(content: string | Array<{ type: string; text?: string }>): string {
+  return typeof content === 'string' ? content : content.map((block) => (block.type === 'text' ? (block.text ?? '') : '')).join('');
+}
+
+/** What a block says, for token counts: its text, or its tool input's JSON. */
+function blockText(block: FakeAnthropicBlock): string {
+  return block.type === 'text' ? block.text : JSON.stringify(block.input);
+}
+
+/** The deltas a block streams in: text by words; a tool's input JSON by words, or pieces of 8 characters when it has no spaces. */
+function piecesOf(block: FakeAnthropicBlock): string[] {
+  const text = blockText(block);
+  if (block.type === 'text' || /\s/.test(text)) return splitWords(text);
+  return text.match(/[\s\S]{1,8}/g) ?? [];
+}
+
 async function streamEvents(
   response: ServerResponse,
-  answer: { id: string; model: string; text: string; tool?: string; inputTokens: number; usage: object; behaviour: FakeBehaviour },
+  answer: { id: string; model: string; blocks: FakeAnthropicBlock[]; inputTokens: number; usage: object; behaviour: FakeBehaviour },
   counts: FakeCounts,
 ): Promise<void> {
   const { behaviour } = answer;
@@ -113,25 +145,32 @@ async function streamEvents(
       ...(withUsage && { usage: { ...answer.usage, output_tokens: 1 } }),
     },
   });
-  const { tool } = answer;
-  await send('content_block_start', {
-    index: 0,
-    content_block: tool ? { type: 'tool_use', id: 'toolu_1', name: tool, input: {} } : { type: 'text', text: '' },
-  });
-  await send('ping', {});
-  const words = splitWords(answer.text);
-  const sendCount = behaviour.kind === 'cut' ? Math.min(behaviour.afterChunks ?? 2, words.length) : words.length;
-  for (const word of words.slice(0, sendCount)) {
-    await send('content_block_delta', { index: 0, delta: tool ? { type: 'input_json_delta', partial_json: word } : { type: 'text_delta', text: word } });
+  // `cut` counts deltas over every block.
+  let budget = behaviour.kind === 'cut' ? (behaviour.afterChunks ?? 2) : Number.POSITIVE_INFINITY;
+  let sent = '';
+  for (const [index, block] of answer.blocks.entries()) {
+    await send('content_block_start', { index, content_block: block.type === 'tool_use' ? { ...block, input: {} } : { type: 'text', text: '' } });
+    if (index === 0) await send('ping', {});
+    const pieces = piecesOf(block);
+    const now = pieces.slice(0, Math.min(budget, pieces.length));
+    budget -= now.length;
+    for (const piece of now) {
+      await send('content_block_delta', {
+        index,
+        delta: block.type === 'tool_use' ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece },
+      });
+    }
+    sent += now.join('');
+    if (now.length < pieces.length || (behaviour.kind === 'cut' && budget <= 0)) break;
+    await send('content_block_stop', { index });
   }
   counts.served++;
   counts.inputTokens += answer.inputTokens;
-  counts.outputTokens += await countTextTokens(words.slice(0, sendCount).join(''));
+  counts.outputTokens += await countTextTokens(sent);
   if (behaviour.kind === 'cut') return void (behaviour.hold || response.socket?.destroy());
-  await send('content_block_stop', { index: 0 });
-  const outputTokens = await countTextTokens(answer.text);
+  const outputTokens = await countTextTokens(answer.blocks.map(blockText).join(''));
   await send('message_delta', {
-    delta: { stop_reason: tool ? 'tool_use' : 'end_turn', stop_sequence: null },
+    delta: { stop_reason: answer.blocks.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn', stop_sequence: null },
     ...(withUsage && { usage: { output_tokens: outputTokens } }),
   });
   await send('message_stop', {});
