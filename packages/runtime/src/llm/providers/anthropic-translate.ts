@@ -133,7 +133,7 @@ export function toAnthropicRequest(request: ChatRequest, stream: boolean): Anthr
       model,
       max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS,
       messages: toTurns(request.messages, model),
-      ...(system.length > 0 && { system: system.join('\n\n') }),
+      ...(system.some(Boolean) && { system: system.join('\n\n') }),
       // OpenAI's temperature goes to 2, Anthropic's to 1.
       ...(request.temperature != null && { temperature: Math.min(1, request.temperature) }),
       ...(request.top_p != null && { top_p: request.top_p }),
