@@ -137,6 +137,18 @@ export default defineIntent({
     expect(await readdir(root)).not.toContain('.bot');
   });
 
+  it("keeps a load's build while its code can still import() a chunk of it", async () => {
+    const root = await project({
+      'bot.config.ts': config,
+      'data/d.jsonl': examples,
+      'lib/later.ts': `export const value = 'later';\n`,
+      'actions/greet.ts': `import { defineAction } from '@inputbot/runtime';\nexport default defineAction('greet', { run: async () => (await import('../lib/later.ts')).value });\n`,
+    });
+    const { project: loaded, problems } = await loadProject(root);
+    expect(problems).toEqual([]);
+    expect(await loaded?.actions[0]?.action.run({} as never, {} as never)).toBe('later');
+  });
+
   it('sees changed files on the next load (hot reload), each load with its own module instances', async () => {
     const action = (reply: string) => `import { defineAction } from '@inputbot/runtime';\nexport default defineAction('greet', { run: () => '${reply}' });\n`;
     const root = await project({ 'bot.config.ts': config, 'data/d.jsonl': examples, 'actions/greet.ts': action('one') });
@@ -166,16 +178,20 @@ export default defineIntent({
     ]);
   });
 
-  it('loads a project whose package.json does not say "type": "module"', async () => {
+  it('loads a project whose package.json does not say "type": "module", require() included', async () => {
     const root = await project({
       'package.json': '{"name": "cjs-bot"}',
       'bot.config.ts': `import { defineBot } from '@inputbot/runtime';\nexport default defineBot({ name: 'cjs-bot' });\n`,
       'data/d.jsonl': examples,
-      'actions/greet.ts': `import { defineAction } from '@inputbot/runtime';\nexport const greet = defineAction('greet', { run: () => 'hi' });\n`,
+      'actions/greet.ts': `import { defineAction } from '@inputbot/runtime';\nconst path = require('node:path');\nexport const greet = defineAction('greet', { run: () => path.basename('/a/hi') });\n`,
+      'actions/leave.ts': `import { defineAction } from '@inputbot/runtime';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nexport default defineAction('leave', { run: () => require('node:path').basename('/a/bye') });\n`,
     });
     const { project: loaded, problems } = await loadProject(root);
     expect(problems).toEqual([]);
     expect(loaded?.config.name).toBe('cjs-bot');
-    expect(loaded?.actions.map((a) => a.intent)).toEqual(['greet']);
+    expect(loaded?.actions.map((a) => [a.intent, a.action.run({} as never, {} as never)])).toEqual([
+      ['greet', 'hi'],
+      ['leave', 'bye'],
+    ]);
   });
 });

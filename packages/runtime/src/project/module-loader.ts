@@ -170,6 +170,9 @@ async function esbuild(root: string, files: string[], outdir: string, write: boo
       // Bundling renames clashing top-level names; classes and functions keep theirs, as tsx left them.
       keepNames: true,
       charset: 'utf8',
+      // `require` as tsx gave it to the CommonJS files of a project without "type": "module" (esbuild renames a
+      // module's own `require`, so this cannot clash).
+      banner: { js: "import { createRequire as __inputbotCreateRequire } from 'node:module'; const require = __inputbotCreateRequire(import.meta.url);" },
       logLevel: 'silent',
       plugins: [sourceLocationPlugin],
     });
