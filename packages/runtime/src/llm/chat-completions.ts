@@ -151,7 +151,8 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
 
   if (opened.kind === 'complete') {
     const completion = opened.completion;
-    const text = completion.choices.map((c) => contentText(c.message?.content as string | null)).join('');
+    // What the model wrote, tool calls' names and arguments included: counted when the provider reports no usage.
+    const text = completion.choices.map((c) => contentText(c.message?.content as string | null) + toolCallsText(c.message?.tool_calls)).join('');
     const usage = usageFromWire(completion.usage, text) ?? (await estimateUsage(request.messages, text));
     const { costUsd, written } = record({ target: opened.target, upstreamModel: completion.model, usage, status: 'ok', attempts: opened.attempts });
     finish(written);
@@ -222,4 +223,14 @@ function errorAnswer(gateway: LlmGateway, error: unknown, headers: Record<string
     body: { error: { code: llm.code, message: llm.message, type: llm.status >= 500 ? 'server_error' : 'invalid_request_error' } },
     headers: { ...headers, ...(llm.retryAfterS !== undefined && { 'retry-after': String(llm.retryAfterS) }) },
   };
+}
+
+function toolCallsText(calls: unknown[] | undefined): string {
+  if (!Array.isArray(calls)) return '';
+  return calls
+    .map((call) => {
+      const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
+      return `${typeof fn?.name === 'string' ? fn.name : ''}${typeof fn?.arguments === 'string' ? fn.arguments : ''}`;
+    })
+    .join('');
 }

@@ -73,6 +73,11 @@ export function* replayAsStream(completion: ChatCompletion, includeUsage: boolea
   const choice = completion.choices[0];
   yield formatSseData({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
   if (choice?.message.content) yield formatSseData({ ...base, choices: [{ index: 0, delta: { content: choice.message.content }, finish_reason: null }] });
+  // A cached tool-call answer: each call whole in one delta, as OpenAI's own streams may send it.
+  const calls = Array.isArray(choice?.message.tool_calls) ? choice.message.tool_calls : [];
+  for (const [index, call] of calls.entries()) {
+    yield formatSseData({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...(call as object) }] }, finish_reason: null }] });
+  }
   yield formatSseData({ ...base, choices: [{ index: 0, delta: {}, finish_reason: choice?.finish_reason ?? 'stop' }] });
   if (includeUsage && completion.usage) yield formatSseData({ ...base, choices: [], usage: completion.usage });
   yield SSE_DONE;

@@ -21,9 +21,10 @@ afterEach(async () => {
   await claude.close();
 });
 
-async function start(): Promise<OpenAI> {
+async function start(options: { cache?: boolean } = {}): Promise<OpenAI> {
   stack = await startLlmStack({
     providers: { anthropic: { kind: 'anthropic', baseUrl: claude.url } },
+    ...(options.cache && { cache: { enabled: true } }),
     timeouts: { connect: '5s', firstToken: '5s' },
     retries: { attempts: 0 },
   });
@@ -263,5 +264,19 @@ describe('Anthropic tools', () => {
       .catch((error) => error);
     expect(tiff).toMatchObject({ status: 400, code: 'LLM_UNSUPPORTED_CONTENT' });
     expect(claude.counts.requests).toBe(0);
+  });
+
+  it('serves a cached tool-call answer again, as JSON and replayed as a stream, tool calls included', async () => {
+    const client = await start({ cache: true });
+    answer = twoCalls;
+    const request = { model: MODEL, messages: [{ role: 'user' as const, content: 'Weather and time?' }], tools: [weather, clock] };
+    const first = await client.chat.completions.create(request);
+    const again = await client.chat.completions.create(request);
+    expect(again.choices[0]?.message.tool_calls).toEqual(first.choices[0]?.message.tool_calls);
+    const stream = client.chat.completions.stream({ ...request, stream: true });
+    const streamed = await stream.finalChatCompletion();
+    expect(claude.received).toHaveLength(1);
+    expect(streamed.choices[0]?.message.tool_calls).toEqual(first.choices[0]?.message.tool_calls);
+    expect(streamed.choices[0]?.finish_reason).toBe('tool_calls');
   });
 });
