@@ -69,6 +69,24 @@ function rssKb(pid: number): number {
   }
 }
 
+/** Proportional set size: each shared page (the node binary, shared libraries) divided among the processes mapping it. */
+function pssKb(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** RSS of a bare `node` process that loads nothing: the floor any one Node process starts from on this machine. */
+async function bareNodeRssKb(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await sleep(1500);
+  const kb = rssKb(child.pid as number);
+  child.kill();
+  return kb;
+}
+
 /** CPU ticks (user+system) of a process, from /proc/<pid>/stat. */
 function cpuTicks(pid: number): number {
   try {
@@ -218,6 +236,12 @@ try {
       .map(([n, mb]) => `${n} ${f(mb, 0)}`)
       .join(', ')})`,
   );
+  // RSS counts the pages every Node process shares (the node binary's code) once per process; PSS splits them.
+  const pssTotal = Object.values(pids).reduce((sum, pid) => sum + pssKb(pid), 0) / 1024;
+  const bareNode = (await bareNodeRssKb()) / 1024;
+  results.pss = f(pssTotal, 0);
+  results.bareNodeRss = f(bareNode, 0);
+  console.log(`idle PSS: ${f(pssTotal, 0)} MB; a bare \`node\` process that loads nothing: RSS ${f(bareNode, 0)} MB`);
   const idleCpu = cpuSnapshot();
   await sleep(2000);
   console.log(`idle CPU: ${cpuShare(idleCpu, 2)}`);
@@ -336,6 +360,6 @@ console.log(`
 | cold start to ready, fresh project (ms) | ≤ 2,000 | ${results.coldFresh} | |
 | cold start to ready, model cached (ms) | ≤ 2,000 | ${results.coldCached} | |
 | hot reload, save → new reply (ms, median of 3) | ≤ 500 | ${results.reload} | |
-| idle RSS, five processes (MB) | ≤ 300 | ${results.rss} | |
+| idle RSS, five processes (MB) | ≤ 300 | ${results.rss} (PSS ${results.pss}) | bare \`node\`: ${results.bareNodeRss} per process |
 
 machine: ${machine.nproc} cores, ${machine.cpu}, node ${machine.node}, ${machine.date}, load average ${machine.loadBefore}`);

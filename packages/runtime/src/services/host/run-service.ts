@@ -99,7 +99,7 @@ async function reload(name: ServiceName, root: string, needsActions: boolean, se
   }
 }
 
-// Imported on demand: loading a project brings in tsx's loader hooks (a second V8 heap), which the receiver never needs.
+// Imported on demand: loading a project brings in esbuild and the project's code, which the receiver never needs.
 async function openProject(root: string, actions: boolean) {
   const { loadProject } = await import('../../project/load-project.ts');
   return loadProject(root, { actions });
