@@ -1,6 +1,6 @@
 // The SQLite broker: a durable queue in one WAL file shared by every process of a bot (the default, embedded adapter).
 import { resolve } from 'node:path';
-import { isBusy, openSqlite, type SqliteDatabase, tryWithoutWaiting } from '../sqlite/open.ts';
+import { openSqlite, type SqliteDatabase } from '../sqlite/open.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { SqliteConsumer } from './sqlite-consumer.ts';
 import { checkTopic, serialise } from './sqlite-message.ts';
@@ -36,8 +36,6 @@ export interface SqliteBrokerOptions {
 }
 
 const PRUNE_BATCH = 10_000;
-// Turns a publish batch may wait for another process's lock without blocking, before it waits the blocking way.
-const MAX_DEFERRALS = 16;
 
 type PendingBatch = { items: PendingPublish[]; resolve: () => void; reject: (error: unknown) => void };
 
@@ -52,7 +50,6 @@ class SqliteBroker implements Broker {
   private readonly wakeup: SqliteWakeup;
   private readonly subscriptions = new Set<SqliteConsumer | SqliteSubscriber>();
   private pending: PendingBatch[] = [];
-  private deferrals = 0;
   private readonly pruneTimer: NodeJS.Timeout;
   private readonly retentionMs: number;
   private readonly drainTimeoutMs: number;
@@ -82,7 +79,7 @@ class SqliteBroker implements Broker {
       return new Promise<void>((resolve, reject) => {
         // Publishes made in the same turn of the event loop share one transaction (group commit): at the end of
         // the turn rather than of the tick, so requests read from several sockets at once batch too.
-        if (this.pending.length === 0) setImmediate(() => this.flushPublishes(false));
+        if (this.pending.length === 0) setImmediate(() => this.flushPublishes());
         this.pending.push({ items, resolve, reject });
       }).then(() => items.map((item) => item.message.id));
     } catch (error) {
@@ -187,34 +184,21 @@ class SqliteBroker implements Broker {
     this.db.close();
   }
 
-  /**
-   * Commits the pending publishes. From the end-of-turn flush (`wait` false) a lock held by another process does
-   * not block the event loop: the batch waits a turn (publishes made meanwhile join it), up to MAX_DEFERRALS turns.
-   */
-  private flushPublishes(wait = true): void {
+  private flushPublishes(): void {
     const batches = this.pending;
     if (batches.length === 0) return;
     this.pending = [];
-    const items = batches.flatMap((b) => b.items);
-    const deferring = !wait && this.deferrals < MAX_DEFERRALS;
     try {
-      const publish = () => this.queue.publish(items, Date.now());
-      if (deferring) tryWithoutWaiting(this.db, publish);
-      else publish();
+      this.queue.publish(
+        batches.flatMap((b) => b.items),
+        Date.now(),
+      );
     } catch (error) {
-      if (deferring && isBusy(error)) {
-        this.deferrals++;
-        this.pending = batches.concat(this.pending);
-        setImmediate(() => this.flushPublishes(false));
-        return;
-      }
-      this.deferrals = 0;
       for (const batch of batches) batch.reject(error);
       return;
     }
-    this.deferrals = 0;
     for (const batch of batches) batch.resolve();
-    this.wakeup.published(new Set(items.map((i) => i.topic)));
+    this.wakeup.published(new Set(batches.flatMap((b) => b.items.map((i) => i.topic))));
   }
 
   private prune(): void {

@@ -1,7 +1,6 @@
 // A work-queue consumer on SQLite: leases batches, runs handlers with bounded concurrency, settles in the next transaction.
 import { setMaxListeners } from 'node:events';
 import { toErrorData } from '../contracts/error-data.ts';
-import { isBusy } from '../sqlite/open.ts';
 import { backoffDelay, type ResolvedBackoff } from './backoff.ts';
 import { checkTopic, serialise } from './sqlite-message.ts';
 import type { LeasedMessage, PendingPublish, Settlement, SqliteQueue } from './sqlite-queue.ts';
@@ -19,8 +18,6 @@ export interface ResolvedConsumeOptions {
 // The cap is a safety net against a missed wake, not the delivery path.
 const MAX_TIMER_MS = 1000;
 const BUSY_RETRY_MS = 50;
-// Turns a pump may wait for another process's write lock without blocking, before it waits the blocking way.
-const MAX_DEFERRALS = 16;
 
 type State = 'running' | 'draining' | 'closed';
 
@@ -29,7 +26,6 @@ export class SqliteConsumer implements Subscription {
   private inFlight = 0;
   private pending: Settlement[] = [];
   private scheduled = false;
-  private deferrals = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly abort = abortControllerForHandlers();
   private idle: (() => void)[] = [];
@@ -107,25 +103,15 @@ export class SqliteConsumer implements Subscription {
     const settlements = this.pending;
     this.pending = [];
     let result: ReturnType<SqliteQueue['settleAndLease']>;
-    // Another process holding the write lock makes this pump wait a turn, not block the event loop (handlers
-    // keep running, and their settlements join the batch), for a few turns before it waits the blocking way.
-    const wait = this.deferrals >= MAX_DEFERRALS;
     try {
       const request = free > 0 ? { limit: free, now, leaseMs: this.options.leaseMs, maxAttempts: this.options.maxAttempts } : undefined;
-      result = this.queue.settleAndLease(this.group, settlements, request, { wait });
+      result = this.queue.settleAndLease(this.group, settlements, request);
     } catch (error) {
       this.pending.unshift(...settlements);
-      if (!wait && isBusy(error)) {
-        this.deferrals++;
-        this.schedule();
-        return;
-      }
-      this.deferrals = 0;
       this.onStorageError(error);
       this.arm(now + BUSY_RETRY_MS, now);
       return;
     }
-    this.deferrals = 0;
     if (result.published.size > 0) this.onPublished(result.published);
     for (const message of result.leased) this.run(message);
     if (free <= 0) return;

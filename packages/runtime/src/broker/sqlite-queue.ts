@@ -1,7 +1,7 @@
 // Broker storage on SQLite: every read and write the adapter makes, each write one short BEGIN IMMEDIATE transaction.
 import type { Statement } from 'better-sqlite3';
 import type { ErrorData } from '../contracts/error-data.ts';
-import { type SqliteDatabase, tryWithoutWaiting } from '../sqlite/open.ts';
+import type { SqliteDatabase } from '../sqlite/open.ts';
 import { migrateBrokerSchema } from './sqlite-schema.ts';
 
 /** A message row as stored. */
@@ -192,11 +192,9 @@ export class SqliteQueue {
 
   /**
    * Applies settlements (an ack with the messages its handler published on ack), then leases up to `request.limit`
-   * messages, all in one transaction. `published`: the topics that got messages, for the doorbell. With `wait`
-   * false, a write lock held by another process throws SQLITE_BUSY at once instead of being waited for.
+   * messages, all in one transaction. `published`: the topics that got messages, for the doorbell.
    */
-  settleAndLease(grp: number, settlements: readonly Settlement[], request?: LeaseRequest, options?: { wait?: boolean }): SettleAndLease {
-    if (options?.wait === false) return tryWithoutWaiting(this.db, () => this.settleAndLeaseTx.immediate(grp, settlements, request));
+  settleAndLease(grp: number, settlements: readonly Settlement[], request?: LeaseRequest): SettleAndLease {
     return this.settleAndLeaseTx.immediate(grp, settlements, request);
   }
 

@@ -84,26 +84,6 @@ describe('GroupCommit', () => {
     expect(commitsSeen() - before).toBe(1);
   });
 
-  it("waits for another process's lock without blocking the event loop, batching writes queued meanwhile", async () => {
-    const group = new GroupCommit(db);
-    const insert = db.prepare('INSERT INTO t VALUES (?)');
-    other.exec('BEGIN IMMEDIATE'); // another "process" holds the write lock
-    const first = group.write(() => insert.run(1));
-    let turns = 0;
-    await new Promise<void>((resolve) => {
-      const spin = () => (++turns === 5 ? resolve() : setImmediate(spin));
-      setImmediate(spin);
-    });
-    // The event loop kept turning while the write waited; a write queued now joins the same batch.
-    const second = group.write(() => insert.run(2));
-    expect(turns).toBe(5);
-    const before = other.prepare('SELECT count(*) FROM t').pluck().get();
-    other.exec('COMMIT');
-    await Promise.all([first, second]);
-    expect(before).toBe(0);
-    expect(rows()).toEqual([1, 2]);
-  });
-
   it('commits on flush() what is queued, so closing loses nothing', async () => {
     const group = new GroupCommit(db);
     const written = group.write(() => db.prepare('INSERT INTO t VALUES (7)').run());

@@ -1,5 +1,5 @@
 // Group commit: the writes a process queues during one turn of the event loop share one transaction.
-import { isBusy, type SqliteDatabase, tryWithoutWaiting } from './open.ts';
+import type { SqliteDatabase } from './open.ts';
 
 interface Write {
   run: () => unknown;
@@ -10,10 +10,6 @@ interface Write {
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-// Turns a batch may wait for another process's lock without blocking, before it waits the blocking way (which
-// bounds the wait by the connection's busy timeout). Each turn is one try of BEGIN IMMEDIATE.
-const MAX_DEFERRALS = 16;
 
 /**
  * Queues writes and runs all those queued in the same event-loop turn in one `BEGIN IMMEDIATE` transaction,
@@ -28,10 +24,9 @@ export class GroupCommit {
   private queue: Write[] = [];
   private scheduled = false;
   private soon = false;
-  private deferrals = 0;
   private readonly commitAll: (writes: readonly Write[]) => Outcome[];
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     // Called inside a transaction, a better-sqlite3 transaction function runs in a savepoint.
     const inSavepoint = db.transaction((write: Write) => write.run());
     const all = db.transaction((writes: readonly Write[]): Outcome[] =>
@@ -59,7 +54,7 @@ export class GroupCommit {
       this.queue.push({ run, single: options?.single === true, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flushWhenFree());
+        setImmediate(() => this.flush());
       }
     });
   }
@@ -82,57 +77,15 @@ export class GroupCommit {
     return written;
   }
 
-  /** Commits what is queued now, waiting for the lock if another process holds it (also on close: nothing is lost). */
+  /** Commits what is queued now (also called on close, so nothing queued is lost). */
   flush(): void {
     this.scheduled = false;
-    const writes = this.takeQueue();
-    if (writes) this.settle(writes, () => this.commitAll(writes));
-  }
-
-  /**
-   * The end-of-turn commit. When another process holds the write lock, the batch waits a turn instead of blocking
-   * the event loop: the process goes on with its work, and writes queued meanwhile join the batch.
-   */
-  private flushWhenFree(): void {
-    this.scheduled = false;
-    const writes = this.takeQueue();
-    if (!writes) return;
-    if (this.deferrals >= MAX_DEFERRALS) {
-      this.deferrals = 0;
-      this.settle(writes, () => this.commitAll(writes));
-      return;
-    }
-    let outcomes: Outcome[];
-    try {
-      outcomes = tryWithoutWaiting(this.db, () => this.commitAll(writes));
-    } catch (error) {
-      if (isBusy(error)) {
-        this.deferrals++;
-        this.queue = writes.concat(this.queue);
-        this.scheduled = true;
-        setImmediate(() => this.flushWhenFree());
-        return;
-      }
-      this.settle(writes, () => {
-        throw error;
-      });
-      return;
-    }
-    this.deferrals = 0;
-    this.settle(writes, () => outcomes);
-  }
-
-  private takeQueue(): Write[] | undefined {
     const writes = this.queue;
-    if (writes.length === 0) return undefined;
+    if (writes.length === 0) return;
     this.queue = [];
-    return writes;
-  }
-
-  private settle(writes: readonly Write[], commit: () => Outcome[]): void {
     let outcomes: Outcome[];
     try {
-      outcomes = commit();
+      outcomes = this.commitAll(writes);
     } catch (error) {
       for (const write of writes) write.reject(error);
       return;

@@ -31,24 +31,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const FIRST_WAIT_MS = 0.05;
 const MAX_WAIT_MS = 1;
 
-// Connections inside tryWithoutWaiting: their SQLITE_BUSY is thrown at once instead of being waited out.
-const notWaiting = new WeakSet<SqliteDatabase>();
-
-/**
- * Runs `fn` on `db` without waiting for another process's lock: SQLITE_BUSY is thrown at once, so the caller can
- * go on with other work (and batch more) and try again on a later turn instead of blocking its event loop.
- */
-export function tryWithoutWaiting<T>(db: SqliteDatabase, fn: () => T): T {
-  if (notWaiting.has(db)) return fn();
-  notWaiting.add(db);
-  try {
-    return fn();
-  } finally {
-    notWaiting.delete(db);
-  }
-}
-
-export function isBusy(error: unknown): boolean {
+function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
@@ -76,8 +59,8 @@ export function retryBusy<T>(fn: () => T, timeoutMs: number): T {
 
 type AnyFn = (...args: never[]) => unknown;
 
-function retrying<F extends AnyFn>(db: SqliteDatabase, fn: F, self: unknown, timeoutMs: number): F {
-  return ((...args: Parameters<F>) => retryBusy(() => fn.apply(self, args), notWaiting.has(db) ? 0 : timeoutMs)) as F;
+function retrying<F extends AnyFn>(fn: F, self: unknown, timeoutMs: number): F {
+  return ((...args: Parameters<F>) => retryBusy(() => fn.apply(self, args), timeoutMs)) as F;
 }
 
 // A transaction that fails with SQLITE_BUSY was rolled back (or never began), so the whole of it is retried.
@@ -88,24 +71,24 @@ function retryingOnBusy(db: SqliteDatabase, timeoutMs: number): SqliteDatabase {
     prepare: ((source: string) => {
       const statement = prepare(source);
       return Object.assign(statement, {
-        run: retrying(db, statement.run, statement, timeoutMs),
-        get: retrying(db, statement.get, statement, timeoutMs),
-        all: retrying(db, statement.all, statement, timeoutMs),
+        run: retrying(statement.run, statement, timeoutMs),
+        get: retrying(statement.get, statement, timeoutMs),
+        all: retrying(statement.all, statement, timeoutMs),
       });
     }) as SqliteDatabase['prepare'],
     transaction: ((fn: AnyFn) => {
       const tx = transaction(fn);
-      const wrapped = retrying(db, tx, undefined, timeoutMs);
+      const wrapped = retrying(tx, undefined, timeoutMs);
       return Object.assign(wrapped, {
         default: wrapped,
-        deferred: retrying(db, tx.deferred, undefined, timeoutMs),
-        immediate: retrying(db, tx.immediate, undefined, timeoutMs),
-        exclusive: retrying(db, tx.exclusive, undefined, timeoutMs),
+        deferred: retrying(tx.deferred, undefined, timeoutMs),
+        immediate: retrying(tx.immediate, undefined, timeoutMs),
+        exclusive: retrying(tx.exclusive, undefined, timeoutMs),
         database: db,
       });
     }) as SqliteDatabase['transaction'],
-    pragma: retrying(db, db.pragma, db, timeoutMs),
-    exec: retrying(db, db.exec, db, timeoutMs),
+    pragma: retrying(db.pragma, db, timeoutMs),
+    exec: retrying(db.exec, db, timeoutMs),
   };
   return Object.assign(db, patch);
 }
