@@ -24,7 +24,7 @@ const only = process.argv
   .split(',');
 const want = (part: 'bare' | 'latency' | 'throughput' | 'reload') => !only || only.includes(part);
 const STEP_SECONDS = quick ? 3 : 5;
-const RATES = [250, 500, 750, 1000, 1250, 1500, 2000, 3000, 4000, 5000, 6000, 8000];
+const RATES = [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000];
 
 if (!existsSync(path.join(REPO, 'packages/cli/dist/cli.js'))) {
   console.error('packages/cli is not built: run `npm ci` (or `npx turbo run build`) first');
