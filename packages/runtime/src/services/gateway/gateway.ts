@@ -49,6 +49,7 @@ export async function createGateway(context: ServiceContext, options: GatewayOpt
   feed = await subscribeReplyFeed(
     broker,
     {
+      streamsOpen: () => streams.size > 0,
       wants: (inputId, conversationId) =>
         (typeof inputId === 'string' && waiters.has(inputId)) || (typeof conversationId === 'string' && streams.has(conversationId)),
       onReply(message, delivery) {

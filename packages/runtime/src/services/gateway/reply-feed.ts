@@ -14,6 +14,8 @@ export interface ReplyFeedHandlers {
    * values). Every gateway sees every message; those nobody here wants are skipped before they are decoded.
    */
   wants(inputId: unknown, conversationId: unknown): boolean;
+  /** Whether any event stream is open here (the `intents` subscription is kept while one is). */
+  streamsOpen(): boolean;
   onReply(message: ReplyMessage, delivery: Delivery): void;
   onRecognized(message: IntentRecognized, delivery: Delivery): void;
 }
@@ -73,6 +75,8 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
     recognizedUnneeded() {
       clearTimeout(idle);
       idle = setTimeout(() => {
+        // A stream may have opened since (its subscription request raced this timer): keep following then.
+        if (handlers.streamsOpen()) return;
         const closing = intents;
         intents = undefined;
         void closing?.then((s) => s.close()).catch(() => {});
