@@ -178,19 +178,19 @@ export default defineIntent({
     ]);
   });
 
-  it('loads a project whose package.json does not say "type": "module", require() included', async () => {
+  it('loads a project whose package.json does not say "type": "module", require(), __dirname and __filename included', async () => {
     const root = await project({
       'package.json': '{"name": "cjs-bot"}',
       'bot.config.ts': `import { defineBot } from '@inputbot/runtime';\nexport default defineBot({ name: 'cjs-bot' });\n`,
       'data/d.jsonl': examples,
-      'actions/greet.ts': `import { defineAction } from '@inputbot/runtime';\nconst path = require('node:path');\nexport const greet = defineAction('greet', { run: () => path.basename('/a/hi') });\n`,
+      'actions/greet.ts': `import { defineAction } from '@inputbot/runtime';\nconst path = require('node:path');\nexport const greet = defineAction('greet', { run: () => path.basename('/a/hi') + ':' + path.basename(__dirname) + ':' + path.basename(__filename) });\n`,
       'actions/leave.ts': `import { defineAction } from '@inputbot/runtime';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nexport default defineAction('leave', { run: () => require('node:path').basename('/a/bye') });\n`,
     });
     const { project: loaded, problems } = await loadProject(root);
     expect(problems).toEqual([]);
     expect(loaded?.config.name).toBe('cjs-bot');
     expect(loaded?.actions.map((a) => [a.intent, a.action.run({} as never, {} as never)])).toEqual([
-      ['greet', 'hi'],
+      ['greet', 'hi:actions:greet.ts'],
       ['leave', 'bye'],
     ]);
   });

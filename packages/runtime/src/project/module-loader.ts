@@ -221,11 +221,23 @@ const sourceLocationPlugin: Plugin = {
     builder.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async ({ path: file }) => {
       const source = await readFile(file, 'utf8');
       const values = { url: pathToFileURL(file).href, filename: file, dirname: path.dirname(file) };
-      const contents = source.replace(IMPORT_META, (_match, key: keyof typeof values) => JSON.stringify(values[key]));
+      const contents = commonJsNames(file, source) + source.replace(IMPORT_META, (_match, key: keyof typeof values) => JSON.stringify(values[key]));
       return { contents, loader: LOADERS[path.extname(file)] ?? 'js' };
     });
   },
 };
+
+/**
+ * `__dirname` and `__filename` for files that use them without declaring them (files of projects without
+ * `"type": "module"`, which tsx ran as CommonJS), as the source file's; on the first line, so lines stay put.
+ */
+function commonJsNames(file: string, source: string): string {
+  const names = { __dirname: path.dirname(file), __filename: file };
+  return Object.entries(names)
+    .filter(([name]) => new RegExp(`\\b${name}\\b`).test(source) && !new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b`).test(source))
+    .map(([name, value]) => `const ${name} = ${JSON.stringify(value)}; `)
+    .join('');
+}
 
 async function importBuilt(root: string, file: string, entry: BuiltEntry | undefined): Promise<ImportResult> {
   if (!entry?.output) return entry?.failure ?? { ok: false, code: 'MODULE_SYNTAX', message: 'does not compile', at: { file: path.relative(root, file) } };
