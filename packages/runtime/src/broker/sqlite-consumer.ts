@@ -4,7 +4,7 @@ import { toErrorData } from '../contracts/error-data.ts';
 import { backoffDelay, type ResolvedBackoff } from './backoff.ts';
 import { checkTopic, serialise } from './sqlite-message.ts';
 import type { LeasedMessage, PendingPublish, Settlement, SqliteQueue } from './sqlite-queue.ts';
-import type { BrokerMessageInput, ConsumeOptions, Delivery, DeliveryHandler, Subscription } from './types.ts';
+import { BrokerError, type BrokerMessageInput, type ConsumeOptions, type Delivery, type DeliveryHandler, type Subscription } from './types.ts';
 
 export interface ResolvedConsumeOptions {
   concurrency: number;
@@ -20,6 +20,12 @@ const MAX_TIMER_MS = 1000;
 const BUSY_RETRY_MS = 50;
 
 type State = 'running' | 'draining' | 'closed';
+
+/** What a handler publishes on ack; closed once the handler settles. */
+interface Outbox {
+  items: PendingPublish[];
+  open: boolean;
+}
 
 export class SqliteConsumer implements Subscription {
   private state: State = 'running';
@@ -138,7 +144,7 @@ export class SqliteConsumer implements Subscription {
 
   private run(message: LeasedMessage): void {
     this.inFlight++;
-    const outbox: PendingPublish[] = [];
+    const outbox: Outbox = { items: [], open: true };
     const delivery = this.toDelivery(message, outbox);
     let result: Promise<void>;
     try {
@@ -147,8 +153,12 @@ export class SqliteConsumer implements Subscription {
       result = Promise.reject(error);
     }
     result.then(
-      () => this.settled({ kind: 'ack', seq: message.seq, attempts: message.attempts, ...(outbox.length > 0 && { publish: outbox }) }),
+      () => {
+        outbox.open = false;
+        this.settled({ kind: 'ack', seq: message.seq, attempts: message.attempts, ...(outbox.items.length > 0 && { publish: outbox.items }) });
+      },
       (thrown: unknown) => {
+        outbox.open = false;
         const error = toErrorData(thrown);
         this.options.onError?.(error, delivery);
         const { seq, attempts } = message;
@@ -178,7 +188,7 @@ export class SqliteConsumer implements Subscription {
     }
   }
 
-  private toDelivery(message: LeasedMessage, outbox: PendingPublish[]): Delivery {
+  private toDelivery(message: LeasedMessage, outbox: Outbox): Delivery {
     const { queue, group, options } = this;
     return {
       id: message.id,
@@ -191,8 +201,9 @@ export class SqliteConsumer implements Subscription {
       signal: this.abort.signal,
       extendLease: async (ms = options.leaseMs) => this.state !== 'closed' && queue.extendLease(group, message.seq, message.attempts, Date.now() + ms),
       publishOnAck: (topic: string, input: BrokerMessageInput) => {
+        if (!outbox.open) throw new BrokerError('BROKER_INVALID_ARGUMENT', `publishOnAck after the handler of ${message.id} settled: call it before returning`);
         checkTopic(topic);
-        outbox.push({ topic, message: serialise(topic, input) });
+        outbox.items.push({ topic, message: serialise(topic, input) });
       },
     };
   }

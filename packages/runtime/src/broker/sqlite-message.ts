@@ -18,6 +18,11 @@ export function serialise(topic: string, message: BrokerMessageInput): NewMessag
   }
   if (payload === undefined)
     throw new BrokerError('BROKER_PAYLOAD_NOT_JSON', `payload for "${topic}" is not JSON-serialisable (got ${typeof message.payload})`);
-  const headers = message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null;
+  let headers: string | null = null;
+  try {
+    if (message.headers && Object.keys(message.headers).length > 0) headers = JSON.stringify(message.headers);
+  } catch (error) {
+    throw new BrokerError('BROKER_PAYLOAD_NOT_JSON', `headers for "${topic}" are not JSON-serialisable: ${(error as Error).message}`);
+  }
   return { id: message.id ?? randomUUID(), okey: message.orderingKey ?? null, headers, payload };
 }

@@ -60,10 +60,11 @@ export class GroupCommit {
   }
 
   /**
-   * Queues `run` and commits before the event loop moves on (at the end of the current microtask queue), with
-   * everything queued before it: for a write that records a side effect already done elsewhere, where the turn's
-   * wait would widen the window a crash could fall into. No I/O runs in between, so the window is as narrow as a
-   * synchronous commit's, but writes of handlers resumed by the same event (a leased batch) still share the commit.
+   * Queues `run` and commits before the event loop moves on (in a microtask queued now, so after the microtasks
+   * already queued), with everything queued before it: for a write that records a side effect already done
+   * elsewhere, where the turn's wait would widen the window a crash could fall into. No I/O runs in between, so
+   * the window is as narrow as a synchronous commit's, but handlers resumed by the same event (a leased batch)
+   * that reach this write at the same depth share the commit.
    */
   writeNow<T>(run: () => T): Promise<T> {
     const written = this.write(run);

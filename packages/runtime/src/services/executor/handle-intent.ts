@@ -62,27 +62,28 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     return;
   }
 
-  let result: ActionResult;
   // A heartbeat rather than one long extension up front: a fast action (nearly all) costs no extra write.
   const heartbeat = setInterval(() => void delivery.extendLease(deps.leaseMs).catch(() => {}), deps.leaseMs / 2);
+  let outcome: RunOutcome;
   try {
-    const outcome = await execute(message, registry, delivery.signal).finally(() => clearInterval(heartbeat));
+    outcome = await execute(message, registry, delivery.signal).finally(() => clearInterval(heartbeat));
     // Stopped mid-action by a shutdown: not the action's fault; the message goes back to the queue.
     if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
-    result = toResult(message, outcome);
-    // Recorded before the result is published: a crash after this point republishes, never reruns. The ledger
-    // entry, final status and span are one atomic write, committed before the event loop moves on (the action's
-    // effect has happened): waiting for the end of the turn widened the window a kill -9 could fall into
-    // (reliability test).
-    const writes: StateWrite[] = [
-      { kind: 'message', update: finalStatus(message, result) },
-      { kind: 'spans', spans: [actionSpan(message, result, startMs)] },
-    ];
-    await deps.store.complete(key, result, { immediate: true, writes });
   } catch (error) {
     await deps.store.release(key).catch(() => {});
     throw error;
   }
+  const result = toResult(message, outcome);
+  // Recorded before the result is published: a crash after this point republishes, never reruns. The ledger
+  // entry, final status and span are one atomic write, committed before the event loop moves on (the action's
+  // effect has happened): waiting for the end of the turn widened the window a kill -9 could fall into
+  // (reliability test). If it fails, the claim is not released: the action has run, so a redelivery waits for
+  // the claim to go stale instead of running it again at once.
+  const writes: StateWrite[] = [
+    { kind: 'message', update: finalStatus(message, result) },
+    { kind: 'spans', spans: [actionSpan(message, result, startMs)] },
+  ];
+  await deps.store.complete(key, result, { immediate: true, writes });
   // Goes out with the intent's ack, in one commit.
   delivery.publishOnAck(TOPICS.results, { payload: result, orderingKey: message.conversationId });
   if (result.status === 'failed')

@@ -50,6 +50,7 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
   );
   let intents: Promise<Subscription> | undefined;
   let idle: NodeJS.Timeout | undefined;
+  let closed = false;
   const subscribeIntents = () =>
     broker.subscribe(
       TOPICS.intents,
@@ -63,6 +64,7 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
     );
   return {
     async needRecognized() {
+      if (closed) throw new Error('the gateway is shutting down');
       clearTimeout(idle);
       intents ??= subscribeIntents();
       try {
@@ -73,6 +75,7 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
       }
     },
     recognizedUnneeded() {
+      if (closed) return;
       clearTimeout(idle);
       idle = setTimeout(() => {
         // A stream may have opened since (its subscription request raced this timer): keep following then.
@@ -83,8 +86,10 @@ export async function subscribeReplyFeed(broker: Broker, handlers: ReplyFeedHand
       }, UNSUBSCRIBE_AFTER_MS).unref();
     },
     async close(options) {
+      closed = true;
       clearTimeout(idle);
       const open = await intents?.catch(() => undefined);
+      intents = undefined;
       await Promise.all([results.close(options), open?.close(options)]);
     },
   };

@@ -35,14 +35,20 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
   const key = `nlp:${input.id}`;
   // A redelivery of a recorded turn is answered from the ledger (a read), without deciding (or paying an LLM) again.
   const recorded = await deps.store.getCompletion(key);
-  if (recorded) return publishTurn(recorded.result as RecordedTurn, delivery);
+  if (recorded) return publishTurn(asRecordedTurn(recorded.result), delivery);
   const startMs = spanTime();
   const context = await deps.store.getContext(input.conversationId);
   const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
   const effects = buildTurnEffects(input, decision, startMs);
   const turn = recordedTurn(effects);
   const outcome = await deps.store.completeOnce(key, turn, turnWrites(effects));
-  if (outcome.status === 'duplicate') return publishTurn(outcome.result as RecordedTurn, delivery);
+  if (outcome.status === 'duplicate') return publishTurn(asRecordedTurn(outcome.result), delivery);
   deps.logger.debug({ inputId: input.id, traceId: input.traceId, ...effects.span.attributes }, 'recognized');
   publishTurn(turn, delivery);
+}
+
+// Entries written before the ledger kept only the message held the whole turn, its conversation under `status`.
+function asRecordedTurn(stored: unknown): RecordedTurn {
+  const turn = stored as RecordedTurn & { status?: { conversationId?: string } };
+  return { ...turn, conversationId: turn.conversationId ?? turn.status?.conversationId ?? '' };
 }
