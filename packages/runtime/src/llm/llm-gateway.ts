@@ -51,7 +51,8 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGateway {
         `provider "${provider.name}" has no API key: set ${provider.apiKeyEnv ?? 'its apiKeyEnv variable'} in the environment of the gateway`,
       );
     }
-    return provider.kind === 'anthropic' ? createAnthropicProvider(provider) : createOpenAiCompatibleProvider(provider);
+    const connectMs = config.timeouts.connectMs;
+    return provider.kind === 'anthropic' ? createAnthropicProvider(provider, connectMs) : createOpenAiCompatibleProvider(provider, connectMs);
   };
   return {
     config,

@@ -140,7 +140,9 @@ async function attempt(
       controller.abort(new UpstreamError('timeout', timedOut));
     }, ms);
   };
-  arm(timeouts.connectMs, 'answer');
+  // A stream's headers come at once, so waiting for them is bounded by `connect`; a non-streamed answer's headers
+  // come with the whole answer (OpenAI, vLLM, Ollama), so that wait is the answer's, bounded by `firstToken`.
+  arm(options.stream ? timeouts.connectMs : timeouts.firstTokenMs, options.stream ? 'answer' : 'complete answer');
   const callOptions = { signal: controller.signal, onHeaders: () => arm(timeouts.firstTokenMs, options.stream ? 'first token' : 'complete answer') };
   let streaming = false;
   try {

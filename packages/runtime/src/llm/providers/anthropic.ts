@@ -9,9 +9,9 @@ import { createUpstream, describe, readJson, type UpstreamResponse } from './ups
 
 const API_VERSION = '2023-06-01';
 
-export function createAnthropicProvider(provider: ResolvedProvider): Provider {
+export function createAnthropicProvider(provider: ResolvedProvider, connectTimeoutMs?: number): Provider {
   const headers: Record<string, string> = { 'anthropic-version': API_VERSION, ...(provider.apiKey && { 'x-api-key': provider.apiKey }) };
-  const upstream = createUpstream(`${provider.baseUrl}/v1/messages`, headers);
+  const upstream = createUpstream(`${provider.baseUrl}/v1/messages`, headers, connectTimeoutMs);
   return {
     async complete(request, options) {
       const call = toAnthropicRequest(request, false);

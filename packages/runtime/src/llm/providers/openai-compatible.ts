@@ -7,8 +7,12 @@ import type { Provider } from './types.ts';
 import { createUpstream, describe, readJson, type UpstreamResponse } from './upstream-http.ts';
 
 /** A provider that forwards requests unchanged, asking for usage on streams. */
-export function createOpenAiCompatibleProvider(provider: ResolvedProvider): Provider {
-  const upstream = createUpstream(`${provider.baseUrl}/chat/completions`, provider.apiKey ? { authorization: `Bearer ${provider.apiKey}` } : {});
+export function createOpenAiCompatibleProvider(provider: ResolvedProvider, connectTimeoutMs?: number): Provider {
+  const upstream = createUpstream(
+    `${provider.baseUrl}/chat/completions`,
+    provider.apiKey ? { authorization: `Bearer ${provider.apiKey}` } : {},
+    connectTimeoutMs,
+  );
   return {
     async complete(request, options) {
       const body = await readJson(await upstream.post({ ...request, stream: false, stream_options: undefined }, options), options.signal);

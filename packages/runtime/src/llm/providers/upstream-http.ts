@@ -17,16 +17,18 @@ export type UpstreamResponse = Dispatcher.ResponseData;
 /** One provider endpoint: the URL it POSTs to, with its keep-alive connections. */
 export interface Upstream {
   post(body: unknown, options: UpstreamCallOptions): Promise<UpstreamResponse>;
-  /** Closes the idle connections (waits for calls in flight). */
+  /** Closes the connections, cutting calls still in flight. */
   close(): Promise<void>;
 }
 
 /** An endpoint at `url`; `headers` (the provider's key, its API version) go with every request. */
-export function createUpstream(url: string, headers: Record<string, string>): Upstream {
+export function createUpstream(url: string, headers: Record<string, string>, connectTimeoutMs = 10_000): Upstream {
   const parsed = new URL(url);
   const host = parsed.host;
   const path = `${parsed.pathname}${parsed.search}`;
-  const pool = new Pool(parsed.origin);
+  // undici's own header and body timeouts (300 s each) are off: the router's timeouts (config `llm.timeouts`) bound
+  // every call through its signal. Its connect timeout is the configured one.
+  const pool = new Pool(parsed.origin, { headersTimeout: 0, bodyTimeout: 0, connect: { timeout: connectTimeoutMs } });
   const allHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers };
   return {
     async post(body, options) {
@@ -47,7 +49,8 @@ export function createUpstream(url: string, headers: Record<string, string>): Up
         retryAfterMs(response.headers),
       );
     },
-    close: () => pool.close(),
+    // Calls still running (a stream) are cut rather than waited for: the gateway is shutting down.
+    close: () => pool.destroy(),
   };
 }
 
@@ -100,5 +103,7 @@ function errorMessageOf(text: string): string {
 export function describe(error: unknown): string {
   const own = error as { code?: unknown; cause?: { code?: string; message?: string } } | undefined;
   if (typeof own?.code === 'string' && /^E[A-Z]+$/.test(own.code)) return own.code;
+  if (own?.code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect timeout';
+  if (own?.code === 'UND_ERR_SOCKET') return own.cause?.code ?? 'connection reset';
   return own?.cause?.code ?? own?.cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -13,6 +13,8 @@ export type FakeBehaviour =
   | { kind: 'hang' }
   /** Answers 200 headers, then nothing (the gateway's first-token timeout fires). */
   | { kind: 'stall' }
+  /** A normal answer after `ms`, headers included (a long non-streamed generation). */
+  | { kind: 'slow'; ms: number }
   /** Streams `afterChunks` content chunks (non-streaming: half the body), then drops the connection (or, with `hold`, goes silent). */
   | { kind: 'cut'; afterChunks?: number; hold?: boolean }
   /** A 200 whose body (or first stream event) is not JSON. */
@@ -69,6 +71,7 @@ export async function startFakeServer(route: FakeRoute, urlSuffix: string): Prom
     received.push({ path, headers: request.headers, body });
     const behaviour = queue.shift() ?? { kind: 'ok' };
     if (behaviour.kind === 'hang') return;
+    if (behaviour.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, behaviour.ms));
     if (behaviour.kind === 'stall') {
       response.writeHead(200, { 'content-type': (body as { stream?: boolean })?.stream ? 'text/event-stream' : 'application/json' });
       response.flushHeaders();

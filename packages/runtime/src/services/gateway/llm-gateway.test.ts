@@ -148,6 +148,17 @@ describe('POST /llm/v1/chat/completions', () => {
     expect([primary.counts.requests, backup.counts.requests]).toEqual([2, 2]);
   });
 
+  it('waits for a slow non-streamed answer up to firstToken, not connect (its headers come with the whole answer)', async () => {
+    const { client } = await start({ timeouts: { connect: '200ms', firstToken: '5s' }, retries: { attempts: 0 } });
+    primary.script({ kind: 'slow', ms: 600 }, { kind: 'hang' });
+    expect((await client.chat.completions.create({ model: 'solo', messages: ask('long one') })).choices[0]?.message.content).toBe('You said: long one');
+    // A stream's headers come at once: one that never answers is cut at `connect`.
+    const started = Date.now();
+    const error = await streamText(client, 'solo', 'hung').catch((e) => e);
+    expect(error).toMatchObject({ status: 504 });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('answers 504 LLM_UPSTREAM_TIMEOUT when the last target hangs, and the ledger records the failure', async () => {
     const { client, stack } = await start(shortTimeouts);
     primary.script({ kind: 'stall' }, { kind: 'stall' });
