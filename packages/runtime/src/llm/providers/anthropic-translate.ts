@@ -323,7 +323,7 @@ export function fromAnthropicResponse(body: unknown, structured = false): ChatCo
 }
 
 /** What an Anthropic content block of a stream becomes: answer text, or the OpenAI tool call with this index. */
-type StreamBlock = { kind: 'text' } | { kind: 'tool'; index: number };
+type StreamBlock = { kind: 'text' } | { kind: 'answer' } | { kind: 'tool'; index: number };
 
 /**
  * Turns Anthropic stream events into OpenAI chunks; `push` returns the chunks one event produces. Tool calls are numbered
@@ -344,6 +344,19 @@ export function createStreamTranslator(structured = false) {
     model,
     choices: [{ index: 0, delta, finish_reason: finish }],
   });
+  // With structured output, text the model writes before calling the structured tool is not the answer (the
+  // non-streamed translation drops it too): it is held until the answer turns out to be text after all.
+  let held: string[] = [];
+  const text = (content: string): ChatChunk[] => {
+    if (!structured) return [chunk({ content })];
+    held.push(content);
+    return [];
+  };
+  const release = (): ChatChunk[] => {
+    const content = held.join('');
+    held = [];
+    return content ? [chunk({ content })] : [];
+  };
   return {
     get stopped() {
       return stopped;
@@ -360,17 +373,25 @@ export function createStreamTranslator(structured = false) {
         case 'content_block_start': {
           const block = data.content_block as AnswerBlock | undefined;
           const at = typeof data.index === 'number' ? data.index : blocks.size;
-          if (block?.type !== 'tool_use' || (structured && block.name === STRUCTURED_TOOL)) {
+          if (block?.type === 'tool_use' && structured && block.name === STRUCTURED_TOOL) {
+            held = [];
+            blocks.set(at, { kind: 'answer' });
+            return [];
+          }
+          if (block?.type !== 'tool_use') {
             blocks.set(at, { kind: 'text' });
-            return block?.type === 'text' && block.text ? [chunk({ content: block.text })] : [];
+            return block?.type === 'text' && block.text ? text(block.text) : [];
           }
           const index = toolCalls++;
           blocks.set(at, { kind: 'tool', index });
-          return [chunk({ tool_calls: [{ index, id: block.id ?? `call_${index}`, type: 'function', function: { name: block.name ?? '', arguments: '' } }] })];
+          return [
+            ...release(),
+            chunk({ tool_calls: [{ index, id: block.id ?? `call_${index}`, type: 'function', function: { name: block.name ?? '', arguments: '' } }] }),
+          ];
         }
         case 'content_block_delta': {
           const delta = data.delta as { type?: string; text?: string; partial_json?: string } | undefined;
-          if (delta?.type === 'text_delta' && delta.text) return [chunk({ content: delta.text })];
+          if (delta?.type === 'text_delta' && delta.text) return text(delta.text);
           if (delta?.type !== 'input_json_delta' || !delta.partial_json) return [];
           const block = typeof data.index === 'number' ? blocks.get(data.index) : undefined;
           if (block?.kind === 'tool') return [chunk({ tool_calls: [{ index: block.index, function: { arguments: delta.partial_json } }] })];
@@ -383,7 +404,7 @@ export function createStreamTranslator(structured = false) {
           if (deltaUsage) usage = { ...usage, ...Object.fromEntries(Object.entries(deltaUsage).filter(([, v]) => v != null)) };
           // Only the caller's tools make a tool_calls finish; the structured tool's call is the answer.
           const finish = delta?.stop_reason === 'tool_use' ? (toolCalls > 0 ? 'tool_calls' : 'stop') : FINISH[delta?.stop_reason ?? ''];
-          return delta?.stop_reason ? [chunk({}, finish ?? 'stop')] : [];
+          return delta?.stop_reason ? [...release(), chunk({}, finish ?? 'stop')] : [];
         }
         case 'message_stop': {
           stopped = true;
