@@ -22,8 +22,9 @@ export interface InputHandlerDeps {
  *
  * Deciding has no side effect of its own, so no claim is taken first: the turn is decided, then its ledger entry
  * and its state are written in one atomic write that applies only if no one recorded the input before. Two
- * consumers racing on one input (a lease ran out mid-turn) both decide, one records, and both publish what was
- * recorded. One commit per turn instead of two (claim, then record).
+ * consumers racing on one input (a lease ran out mid-turn) both decide and one records; whichever still holds the
+ * lease publishes what was recorded (the other's ack, and so its publish, does not commit). One commit per turn
+ * instead of two (claim, then record).
  *
  * The turn's message goes out with the input's ack, in one commit: a redelivered input (its ack was lost in a
  * crash) finds its turn recorded and sends the same message again; consumers de-duplicate on the input id.
