@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from './load-project.ts';
+import { projectLocation } from './stack-frames.ts';
 
 const RUNTIME = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -193,5 +194,24 @@ export default defineIntent({
       ['greet', 'hi:actions:greet.ts'],
       ['leave', 'bye'],
     ]);
+  });
+
+  it('locates an error an action throws at run time in its TypeScript, after the load', async () => {
+    const root = await project({
+      'bot.config.ts': config,
+      'data/d.jsonl': examples,
+      'lib/check.ts': `export function check(n: number): number {\n  if (n > 1) throw new Error('too big');\n  return n;\n}\n`,
+      'actions/greet.ts': `import { defineAction } from '@inputbot/runtime';\nimport { check } from '../lib/check.ts';\n\nexport default defineAction('greet', {\n  run: () => String(check(2)),\n});\n`,
+    });
+    const { project: loaded } = await loadProject(root);
+    const thrown = (() => {
+      try {
+        loaded?.actions[0]?.action.run({} as never, {} as never);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect((thrown as Error).message).toBe('too big');
+    expect(projectLocation(thrown, root)).toBe('lib/check.ts:2:20');
   });
 });

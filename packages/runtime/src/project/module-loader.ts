@@ -4,11 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { findSourceMap } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Loader, type Message, type Metafile, type Plugin, stop } from 'esbuild';
 import type { ProblemCode } from './problems.ts';
+import { sourceFrames } from './stack-frames.ts';
 import type { SourceLocation } from './types.ts';
 
 export type ImportResult =
@@ -275,19 +275,7 @@ function describeImportError(root: string, file: string, error: unknown): Import
 // Node maps the frames itself where source maps are enabled; where something else formats stacks (a test
 // runner), the frame in the bundled output is mapped through the source map Node cached when it loaded it.
 function frameIn(err: Error, file: string): { line?: number; column?: number } {
-  const href = pathToFileURL(file).href;
-  for (const frame of (err.stack ?? '').split('\n').slice(1)) {
-    const match = /\((.+):(\d+):(\d+)\)$|at (.+):(\d+):(\d+)$/.exec(frame.trim());
-    if (!match) continue;
-    const where = (match[1] ?? match[4] ?? '').split('?')[0] as string;
-    const line = Number(match[2] ?? match[5]);
-    const column = Number(match[3] ?? match[6]);
-    if (where === file || where === href) return { line, column };
-    const origin = findSourceMap(where)?.findOrigin(line, column);
-    if (origin && 'fileName' in origin && (origin.fileName === file || origin.fileName === href)) {
-      return { line: origin.lineNumber, column: origin.columnNumber };
-    }
-  }
+  for (const frame of sourceFrames(err)) if (frame.file === file) return { line: frame.line, column: frame.column };
   return {};
 }
 

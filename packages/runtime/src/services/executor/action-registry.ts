@@ -11,7 +11,7 @@ export interface ActionRegistry {
 }
 
 export function createActionRegistry(project: Project, options: ActionPolicyOptions): ActionRegistry {
-  const runners = new Map(project.actions.map((a) => [a.intent, createActionRunner(a.action, options)]));
+  const runners = new Map(project.actions.map((a) => [a.intent, createActionRunner(a.action, options, project.root)]));
   const schemas = new Map(project.intents.map((i) => [i.name, i.schema]));
   return {
     runner: (intent) => runners.get(intent),

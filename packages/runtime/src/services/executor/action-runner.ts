@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { ErrorData } from '../../contracts/error-data.ts';
 import { toErrorData } from '../../contracts/error-data.ts';
 import type { Action, ActionContext } from '../../define/action.ts';
+import { projectLocation } from '../../project/stack-frames.ts';
 import { ExecutorError } from './action-errors.ts';
 
 /** How actions are retried and when their circuit opens; the defaults suit most bots. */
@@ -32,7 +33,7 @@ export interface ActionPolicyOptions {
 /** What running an action came to. `unavailable`: the circuit was open and the action did not run. */
 export type RunOutcome =
   | { ok: true; reply: string; data?: Record<string, unknown>; attempts: number }
-  | { ok: false; error: ErrorData; attempts: number; unavailable: boolean };
+  | { ok: false; error: ErrorData; attempts: number; unavailable: boolean; at?: string };
 
 export interface ActionRunner {
   /** The longest one run can take, all attempts and backoffs included (the ledger and the lease must outlast it). */
@@ -42,7 +43,8 @@ export interface ActionRunner {
 
 const ReplySchema = z.union([z.string(), z.object({ text: z.string(), data: z.record(z.string(), z.unknown()).optional() })]);
 
-export function createActionRunner(action: Action<Record<string, unknown>>, options: ActionPolicyOptions = {}): ActionRunner {
+/** `root`: the project's folder, to locate a throwing action's line in its TypeScript. */
+export function createActionRunner(action: Action<Record<string, unknown>>, options: ActionPolicyOptions = {}, root?: string): ActionRunner {
   const retryMaxMs = options.retryMaxMs ?? 5_000;
   const breaker: CircuitBreakerPolicy = circuitBreaker(handleAll, {
     halfOpenAfter: options.breakerHalfOpenAfterMs ?? 10_000,
@@ -76,7 +78,9 @@ export function createActionRunner(action: Action<Record<string, unknown>>, opti
         }, signal);
         return { ok: true, attempts, ...reply };
       } catch (error) {
-        return { ok: false, attempts: Math.max(1, attempts), unavailable: isBrokenCircuit(error), error: describeFailure(error, action) };
+        // Where the action threw, as `actions/x.ts:12:5`: for the log and the span, not in the published error.
+        const at = root === undefined ? undefined : projectLocation(error, root);
+        return { ok: false, attempts: Math.max(1, attempts), unavailable: isBrokenCircuit(error), error: describeFailure(error, action), ...(at && { at }) };
       }
     },
   };

@@ -81,16 +81,18 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   // the claim to go stale instead of running it again at once.
   const writes: StateWrite[] = [
     { kind: 'message', update: finalStatus(message, result) },
-    { kind: 'spans', spans: [actionSpan(message, result, startMs)] },
+    { kind: 'spans', spans: [actionSpan(message, result, startMs, outcome.ok ? undefined : outcome.at)] },
   ];
   await deps.store.complete(key, result, { immediate: true, writes });
   // Goes out with the intent's ack, in one commit.
   delivery.publishOnAck(TOPICS.results, { payload: result, orderingKey: message.conversationId });
-  if (result.status === 'failed')
-    deps.logger.warn({ inputId: message.inputId, traceId: message.traceId, error: result.error }, `action ${message.intent} failed`);
+  if (result.status === 'failed') {
+    const at = outcome.ok ? undefined : outcome.at;
+    deps.logger.warn({ inputId: message.inputId, traceId: message.traceId, error: result.error }, `action ${message.intent} failed${at ? ` at ${at}` : ''}`);
+  }
 }
 
-function actionSpan(message: IntentRecognized, result: ActionResult, startMs: number): Span {
+function actionSpan(message: IntentRecognized, result: ActionResult, startMs: number, at: string | undefined): Span {
   const outcome = result.status === 'ok' ? 'ok' : result.error.code === 'ACTION_UNAVAILABLE' ? 'unavailable' : 'failed';
   return {
     v: CONTRACT_VERSION,
@@ -108,6 +110,7 @@ function actionSpan(message: IntentRecognized, result: ActionResult, startMs: nu
       attempts: result.attempts,
       outcome,
       ...(result.status === 'failed' ? { 'error.code': result.error.code, 'error.message': result.error.message.slice(0, 10_000) } : {}),
+      ...(at && { 'error.at': at }),
     },
   };
 }
