@@ -31,6 +31,12 @@ export class EventStreams {
 
   /** Starts the SSE response on `res` and keeps it until the client goes or {@link closeAll}. */
   open(conversationId: string, res: ServerResponse): void {
+    // The client may have gone while the stream was being set up: its 'close' has fired already and would never
+    // take it off the count.
+    if (res.destroyed || res.socket?.destroyed !== false) {
+      if (this.count === 0) this.onLastClosed();
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
