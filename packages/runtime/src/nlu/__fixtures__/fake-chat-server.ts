@@ -23,17 +23,18 @@ export interface FakeChat {
 /** Tokens every answer reports, and the cost header it sets (`x-inputbot-cost-usd`). */
 export const FAKE_USAGE = { prompt_tokens: 120, completion_tokens: 15, costUsd: 0.0002 };
 
-export async function startFakeChat(answer: (request: FakeChatRequest) => FakeAnswer): Promise<FakeChat> {
+/** `answer` may return a promise: a slow model. */
+export async function startFakeChat(answer: (request: FakeChatRequest) => FakeAnswer | Promise<FakeAnswer>): Promise<FakeChat> {
   const requests: FakeChatRequest[] = [];
   const server = createServer((req, res) => {
     let data = '';
     req.on('data', (chunk) => (data += chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = JSON.parse(data) as FakeChatRequest['body'];
       const userText = body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
       const request = { body, headers: req.headers, userText };
       requests.push(request);
-      const scripted = answer(request) as { raw?: string; status?: number; error?: string };
+      const scripted = (await answer(request)) as { raw?: string; status?: number; error?: string };
       if (typeof scripted === 'object' && scripted !== null && typeof scripted.status === 'number') {
         res.writeHead(scripted.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: scripted.error, type: 'fake_error' } }));

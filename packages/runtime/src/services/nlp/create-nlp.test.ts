@@ -11,9 +11,9 @@ let harness: ServiceHarness;
 let nlp: RunningService | undefined;
 let fake: FakeChat | undefined;
 
-async function start(project = taskProject(), llmUrl?: string) {
+async function start(project = taskProject(), llmUrl?: string, leaseMs?: number) {
   harness = await openHarness();
-  nlp = await createNlp(harness.context(project), { llmUrl });
+  nlp = await createNlp(harness.context(project), { llmUrl, ...(leaseMs && { leaseMs }) });
 }
 
 afterEach(async () => {
@@ -184,5 +184,17 @@ describe('nlp service', () => {
       rejected: 0,
       outcome: 'recognized',
     });
+  });
+
+  it('renews its lease while a slow model answers, so the input is decided (and paid for) once', async () => {
+    fake = await startFakeChat(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      return { result: { intent: 'update_status', entities: { project: 'Apollo', status: 'done', due: null } } };
+    });
+    await start({ ...taskProject(), config: BotConfigSchema.parse({ name: 'task-bot', nlu: { mode: 'llm' } }) }, fake.url, 200);
+    const input = await harness.send('Apollo is wrapped up, ship it');
+    expect(await harness.intent(input.id)).toMatchObject({ intent: 'update_status', path: 'llm' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fake.requests).toHaveLength(1);
   });
 });

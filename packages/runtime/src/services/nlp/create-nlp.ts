@@ -13,7 +13,13 @@ import { handleInput } from './handle-input.ts';
  * cascade, reaches the LLM at `options.llmUrl`), then consumes `inputs`
  * in group `nlp`, publishing IntentRecognized to `intents` and clarifications and fallbacks to `results`.
  */
-export async function createNlp(context: ServiceContext, options: ServiceOptions = {}): Promise<RunningService> {
+/** The nlp service's options: the service options plus its lease. */
+export interface NlpOptions extends ServiceOptions {
+  /** How long a delivery is held before another consumer may take it; a longer turn renews it. @default 30_000 */
+  leaseMs?: number;
+}
+
+export async function createNlp(context: ServiceContext, options: NlpOptions = {}): Promise<RunningService> {
   const { broker, store, logger } = context;
   const recognizerOptions: RecognizerOptions = {
     cacheDir: path.join(context.stateDir, 'nlu'),
@@ -23,8 +29,9 @@ export async function createNlp(context: ServiceContext, options: ServiceOptions
   let generation = 0;
   let closed = false;
 
-  const subscription = await broker.consume(TOPICS.inputs, GROUPS.nlp, (delivery) => handleInput(delivery, { store, logger, current: () => nlu }), {
-    leaseMs: 30_000,
+  const leaseMs = options.leaseMs ?? 30_000;
+  const subscription = await broker.consume(TOPICS.inputs, GROUPS.nlp, (delivery) => handleInput(delivery, { store, logger, current: () => nlu, leaseMs }), {
+    leaseMs,
     maxAttempts: 5,
     onError: (error, delivery) => logger.warn({ err: error, messageId: delivery.id, attempt: delivery.attempt }, 'input failed'),
   });

@@ -14,6 +14,8 @@ export interface InputHandlerDeps {
   logger: Logger;
   /** The recognizer in service right now (it changes on reload). */
   current: () => Nlu;
+  /** The consumer's lease; a turn deciding longer (an LLM call) renews it every half lease. */
+  leaseMs: number;
 }
 
 /**
@@ -39,7 +41,12 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
   if (recorded) return publishTurn(asRecordedTurn(recorded.result), delivery);
   const startMs = spanTime();
   const context = await deps.store.getContext(input.conversationId);
-  const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context);
+  // A heartbeat, as in the executor: an LLM call can outlive the lease, and another consumer would decide (and pay)
+  // again. A local turn ends long before the first beat.
+  const heartbeat = setInterval(() => void delivery.extendLease(deps.leaseMs).catch(() => {}), deps.leaseMs / 2);
+  const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context).finally(
+    () => clearInterval(heartbeat),
+  );
   const effects = buildTurnEffects(input, decision, startMs);
   const turn = recordedTurn(effects);
   const outcome = await deps.store.completeOnce(key, turn, turnWrites(effects));
