@@ -1,5 +1,15 @@
 // Dates and times in text, resolved by chrono-node relative to a reference instant.
-import * as chrono from 'chrono-node';
+import { createRequire } from 'node:module';
+
+type Chrono = typeof import('chrono-node');
+let chrono: Chrono | undefined;
+
+// Loaded on first use: chrono-node is ~15 MB of memory that a bot without date entities never needs (the nlp
+// service warms up on the project's examples, so a bot with dates loads it at start, not on a user's message).
+function dateParser(): Chrono {
+  chrono ??= createRequire(import.meta.url)('chrono-node') as Chrono;
+  return chrono;
+}
 
 export interface DateMatch {
   text: string;
@@ -10,7 +20,7 @@ export interface DateMatch {
 
 /** Every date or time expression in `text`; "friday" means the coming one. */
 export function findDates(text: string, reference: Date): DateMatch[] {
-  return chrono
+  return dateParser()
     .parse(text, reference, { forwardDate: true })
     .map((r) => ({ text: r.text, start: r.index, end: r.index + r.text.length, date: r.start.date() }));
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { NluMode } from '../define/bot.ts';
 import type { Project } from '../project/types.ts';
 import { checkEntities } from './check-entities.ts';
-import { createLlmRecognizer, type LlmClientOptions } from './llm-recognizer.ts';
+import type { LlmClientOptions } from './llm-recognizer.ts';
 import { loadModel } from './load-model.ts';
 import { ENGINE_VERSION } from './model-json.ts';
 import type { NluModel } from './nlu-model.ts';
@@ -86,6 +86,8 @@ export async function createRecognizer(project: Project, options: RecognizerOpti
   if (!options.llm) {
     throw new NluConfigError(`nlu.mode is "${mode}" but no LLM endpoint is configured: point INPUTBOT_LLM_URL at the gateway's /llm/v1`);
   }
+  // Imported only in the LLM modes: the openai SDK is ~10 MB of memory a local-mode nlp process never needs.
+  const { createLlmRecognizer } = await import('./llm-recognizer.ts');
   return createLlmRecognizer(project, local, mode, options.llm);
 }
 

@@ -1,7 +1,7 @@
 // One HTTP request to a provider: a non-2xx answer, a refused connection or a body that is not JSON becomes an UpstreamError.
 // The calls go through an undici Pool per provider rather than the global fetch: fetch wraps every request and answer in
 // web streams, Headers and abort-signal plumbing that cost a gateway a large share of its CPU per call (docs/benchmarks.md).
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { UpstreamError } from '../errors.ts';
 
 export interface UpstreamCallOptions {
@@ -27,14 +27,19 @@ export function createUpstream(url: string, headers: Record<string, string>, con
   const host = parsed.host;
   const path = `${parsed.pathname}${parsed.search}`;
   // undici's own header and body timeouts (300 s each) are off: the router's timeouts (config `llm.timeouts`) bound
-  // every call through its signal. Its connect timeout is the configured one.
-  const pool = new Pool(parsed.origin, { headersTimeout: 0, bodyTimeout: 0, connect: { timeout: connectTimeoutMs } });
+  // every call through its signal. Its connect timeout is the configured one. Loaded on the first call: a gateway
+  // that proxies no LLM call never loads undici (~15 MB of memory).
+  let pool: Promise<Pool> | undefined;
+  const connection = () => {
+    pool ??= import('undici').then(({ Pool }) => new Pool(parsed.origin, { headersTimeout: 0, bodyTimeout: 0, connect: { timeout: connectTimeoutMs } }));
+    return pool;
+  };
   const allHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers };
   return {
     async post(body, options) {
       let response: UpstreamResponse;
       try {
-        response = await pool.request({ path, method: 'POST', headers: allHeaders, body: JSON.stringify(body), signal: options.signal });
+        response = await (await connection()).request({ path, method: 'POST', headers: allHeaders, body: JSON.stringify(body), signal: options.signal });
       } catch (error) {
         if (options.signal.aborted) throw options.signal.reason;
         throw new UpstreamError('network', `could not reach ${host}: ${describe(error)}`);
@@ -50,7 +55,9 @@ export function createUpstream(url: string, headers: Record<string, string>, con
       );
     },
     // Calls still running (a stream) are cut rather than waited for: the gateway is shutting down.
-    close: () => pool.destroy(),
+    close: async () => {
+      await (await pool)?.destroy();
+    },
   };
 }
 

@@ -3,7 +3,7 @@
 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import { fillTemplate, type Prompt } from '../../define/prompt.ts';
 import type { ProjectPrompt } from '../../project/types.ts';
@@ -25,10 +25,13 @@ const ParamsSchema = z.object({ name: z.string().min(1).max(200) });
 /** Registers `POST /v1/prompts/:name`, answering `{output, usage}`. */
 export function registerPromptRoutes(app: FastifyInstance, options: PromptRoutesOptions): void {
   const byName = new Map((options.prompts ?? []).map((p) => [p.name, p.prompt]));
-  let client: OpenAI | undefined;
-  // Created on first use: the gateway's own port is known only once it listens.
+  let client: Promise<OpenAI> | undefined;
+  // Created on first use: the gateway's own port is known only once it listens, and a bot that serves no prompt
+  // never loads the openai SDK (~10 MB of memory).
   const llm = () => {
-    client ??= new OpenAI({ baseURL: options.llmUrl ?? ownLlmUrl(app), apiKey: 'local', maxRetries: 0, timeout: options.timeoutMs ?? 60_000 });
+    client ??= import('openai').then(
+      ({ default: OpenAI }) => new OpenAI({ baseURL: options.llmUrl ?? ownLlmUrl(app), apiKey: 'local', maxRetries: 0, timeout: options.timeoutMs ?? 60_000 }),
+    );
     return client;
   };
 
@@ -51,7 +54,7 @@ export function registerPromptRoutes(app: FastifyInstance, options: PromptRoutes
     if (typeof request.headers.traceparent === 'string') headers.traceparent = request.headers.traceparent;
     const content = fillTemplate(prompt.template, input.data as Record<string, unknown>);
     try {
-      return await runPrompt(llm(), prompt, content, headers);
+      return await runPrompt(await llm(), prompt, content, headers);
     } catch (error) {
       if ((error as { name?: unknown }).name === 'HttpError') throw error;
       const status = (error as { status?: unknown }).status;
