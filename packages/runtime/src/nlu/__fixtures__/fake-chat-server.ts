@@ -1,5 +1,6 @@
-// A minimal OpenAI chat-completions server on 127.0.0.1 for the LLM path's tests: answers are scripted per
-// request. (To be replaced by the gateway's llm/testing/fake-openai.ts once it exists.)
+// A minimal OpenAI chat-completions server on 127.0.0.1 for the nlp LLM path's tests, standing in for the gateway
+// (it sets the gateway's cost header): answers are scripted per request, as JSON content. The provider fakes in
+// llm/testing/ script failure modes instead, for the gateway's own tests.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
