@@ -64,24 +64,17 @@ describe('GroupCommit', () => {
     expect(rows()).toEqual([1, 2]);
   });
 
-  it('commits writeNow before the event loop moves on, sharing the commit with writes of the same microtask wave', async () => {
+  it('commits writeNow at once, with the writes queued before it; later writes wait for the end of the turn', async () => {
     const group = new GroupCommit(db);
-    const before = commitsSeen();
     const insert = db.prepare('INSERT INTO t VALUES (?)');
-    let seenByNextMacrotask: unknown[] | undefined;
-    // Scheduled first, so it runs before the group's own end-of-turn flush would: only writeNow makes it see rows.
-    const next = new Promise<void>((resolve) =>
-      setImmediate(() => {
-        seenByNextMacrotask = rows();
-        resolve();
-      }),
-    );
-    const later = group.write(() => insert.run(1));
-    const now = Promise.resolve().then(() => group.writeNow(() => insert.run(2)));
-    await next;
-    expect(seenByNextMacrotask).toEqual([1, 2]);
-    await Promise.all([later, now]);
-    expect(commitsSeen() - before).toBe(1);
+    const earlier = group.write(() => insert.run(1));
+    const now = group.writeNow(() => insert.run(2));
+    // Committed synchronously: no await, no microtask has run yet.
+    expect(rows()).toEqual([1, 2]);
+    const later = group.write(() => insert.run(3));
+    expect(rows()).toEqual([1, 2]);
+    await Promise.all([earlier, now, later]);
+    expect(rows()).toEqual([1, 2, 3]);
   });
 
   it('commits on flush() what is queued, so closing loses nothing', async () => {

@@ -23,7 +23,6 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class GroupCommit {
   private queue: Write[] = [];
   private scheduled = false;
-  private soon = false;
   private readonly commitAll: (writes: readonly Write[]) => Outcome[];
 
   constructor(db: SqliteDatabase) {
@@ -60,21 +59,14 @@ export class GroupCommit {
   }
 
   /**
-   * Queues `run` and commits before the event loop moves on (in a microtask queued now, so after the microtasks
-   * already queued), with everything queued before it: for a write that records a side effect already done
-   * elsewhere, where the turn's wait would widen the window a crash could fall into. No I/O runs in between, so
-   * the window is as narrow as a synchronous commit's, but handlers resumed by the same event (a leased batch)
-   * that reach this write at the same depth share the commit.
+   * Queues `run` and commits at once, with everything queued before it: for a write that records a side effect
+   * already done elsewhere (an action's), where any wait widens the window a crash could fall into. Deferring it to
+   * the end of the microtask queue let the other handlers of a leased batch run their actions first, so a kill -9
+   * in between found effects without their ledger entries (the reliability test caught it).
    */
   writeNow<T>(run: () => T): Promise<T> {
     const written = this.write(run);
-    if (!this.soon) {
-      this.soon = true;
-      queueMicrotask(() => {
-        this.soon = false;
-        this.flush();
-      });
-    }
+    this.flush();
     return written;
   }
 

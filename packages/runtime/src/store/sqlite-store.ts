@@ -271,7 +271,7 @@ class SqliteStore implements Store {
       this.st.complete.run(key, json, now, now);
       for (const run of apply) run();
     };
-    // Immediate: committed before the event loop moves on, with the writes queued before it.
+    // Immediate: committed now, with the writes queued before it.
     await (options?.immediate ? this.writes.writeNow(write) : this.writes.write(write));
   }
 

@@ -75,7 +75,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   }
   const result = toResult(message, outcome);
   // Recorded before the result is published: a crash after this point republishes, never reruns. The ledger
-  // entry, final status and span are one atomic write, committed before the event loop moves on (the action's
+  // entry, final status and span are one atomic write, committed at once (the action's
   // effect has happened): waiting for the end of the turn widened the window a kill -9 could fall into
   // (reliability test). If it fails, the claim is not released: the action has run, so a redelivery waits for
   // the claim to go stale instead of running it again at once.
