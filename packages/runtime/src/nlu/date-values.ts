@@ -5,7 +5,7 @@ type Chrono = typeof import('chrono-node');
 let chrono: Chrono | undefined;
 
 // Loaded on first use: chrono-node is ~15 MB of memory that a bot without date entities never needs (the nlp
-// service warms up on the project's examples, so a bot with dates loads it at start, not on a user's message).
+// service's warm-up loads it at start for a bot that has them).
 function dateParser(): Chrono {
   chrono ??= createRequire(import.meta.url)('chrono-node') as Chrono;
   return chrono;

@@ -26,8 +26,6 @@ export interface ModuleLoader {
    */
   prepare(files: string[]): Promise<void>;
   import(file: string): Promise<ImportResult>;
-  /** Every project file URL compiled so far, dependencies included (node_modules packages are not compiled). */
-  readonly imported: ReadonlySet<string>;
   /** Removes the build's files: once imported, modules no longer need them. */
   close(): Promise<void>;
 }
@@ -43,7 +41,6 @@ let runningBuilds = 0;
 let sourceMapsBefore: boolean | undefined;
 
 export function createModuleLoader(root: string): ModuleLoader {
-  const imported = new Set<string>();
   const base = buildBase(root);
   const dir = path.join(base, `${process.pid}-${randomUUID().slice(0, 8)}`);
   const built = new Map<string, Promise<BuiltEntry | undefined>>();
@@ -66,12 +63,10 @@ export function createModuleLoader(root: string): ModuleLoader {
       built.set(file, entry);
     }
     const byFile = await build;
-    for (const entry of byFile.values()) for (const url of entry.inputs) imported.add(url);
     if ([...byFile.values()].some((entry) => entry.lazy)) keep = true;
   }
 
   return {
-    imported,
     prepare,
     async import(file) {
       const abs = path.resolve(root, file);
@@ -110,8 +105,6 @@ function buildBase(root: string): string {
 interface BuiltEntry {
   output?: string;
   failure?: ImportFailure;
-  /** Project file URLs compiled for it. */
-  inputs: string[];
   /** It imports a chunk with `import()`, so the build's files are needed after the load. */
   lazy: boolean;
 }
@@ -128,14 +121,14 @@ async function buildAll(root: string, files: string[], outdir: string): Promise<
     const alone = await Promise.all(files.map(async (file) => [file, await esbuild(root, [file], outdir, false)] as const));
     const byFile = new Map<string, BuiltEntry>();
     for (const [file, result] of alone) {
-      if (!result.ok) byFile.set(file, { failure: describeBuildError(root, file, result.errors), inputs: [pathToFileURL(file).href], lazy: false });
+      if (!result.ok) byFile.set(file, { failure: describeBuildError(root, file, result.errors), lazy: false });
     }
     const good = files.filter((f) => !byFile.has(f));
     const rest = good.length ? await esbuild(root, good, outdir, true) : undefined;
     for (const file of good) {
       const entry = rest?.ok ? rest.entries.get(file) : undefined;
       const failure = rest && !rest.ok ? describeBuildError(root, file, rest.errors) : undefined;
-      byFile.set(file, entry ?? { failure, inputs: [], lazy: false });
+      byFile.set(file, entry ?? { failure, lazy: false });
     }
     return byFile;
   } finally {
@@ -184,13 +177,12 @@ async function esbuild(root: string, files: string[], outdir: string, write: boo
   }
 }
 
-/** Per entry file: its output, the project files it includes and whether anything is left to load lazily. */
+/** Per entry file: its output and whether anything is left to load lazily. */
 function describeOutputs(root: string, metafile: Metafile): Map<string, BuiltEntry> {
   const entries = new Map<string, BuiltEntry>();
   const outputs = metafile.outputs;
   for (const [output, meta] of Object.entries(outputs)) {
     if (!meta.entryPoint) continue;
-    const inputs = new Set<string>();
     let lazy = false;
     const seen = new Set<string>();
     const visit = (out: string) => {
@@ -198,7 +190,6 @@ function describeOutputs(root: string, metafile: Metafile): Map<string, BuiltEnt
       seen.add(out);
       const node = outputs[out];
       if (!node) return;
-      for (const input of Object.keys(node.inputs)) if (!/^[\w-]+:/.test(input)) inputs.add(pathToFileURL(path.resolve(root, input)).href);
       for (const imp of node.imports) {
         if (imp.external) continue;
         if (imp.kind === 'dynamic-import') lazy = true;
@@ -206,7 +197,7 @@ function describeOutputs(root: string, metafile: Metafile): Map<string, BuiltEnt
       }
     };
     visit(output);
-    entries.set(path.resolve(root, meta.entryPoint), { output: path.resolve(root, output), inputs: [...inputs], lazy });
+    entries.set(path.resolve(root, meta.entryPoint), { output: path.resolve(root, output), lazy });
   }
   return entries;
 }

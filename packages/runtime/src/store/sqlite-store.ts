@@ -99,7 +99,7 @@ function toSums(row: SumsRow | undefined): UsageSums {
 // other's: a late `received` or `executing` never hides `completed`.
 const STATUS_RANK = (column: string) => `(CASE ${column} WHEN 'received' THEN 0 WHEN 'recognized' THEN 1 WHEN 'executing' THEN 2 ELSE 3 END)`;
 
-function messageRow(update: MessageUpdate) {
+function messageRow(update: MessageUpdate, now: number) {
   return {
     id: update.id,
     conversationId: update.conversationId,
@@ -110,8 +110,19 @@ function messageRow(update: MessageUpdate) {
     reply: update.reply ?? null,
     data: update.data === undefined ? null : JSON.stringify(update.data),
     error: update.error === undefined ? null : JSON.stringify(update.error),
-    now: Date.now(),
+    now,
   };
+}
+
+/** An idempotency ledger entry as stored. */
+interface LedgerRow {
+  state: string;
+  result: string | null;
+  claimed_at: number;
+}
+
+function storedResult(row: LedgerRow): unknown {
+  return row.result === null ? undefined : JSON.parse(row.result);
 }
 
 interface SpanRow {
@@ -195,12 +206,12 @@ class SqliteStore implements Store {
     const st = prepare(this.db);
     this.st = st;
     this.claimInTx = (key: string, staleAfterMs: number, now: number): ClaimResult => {
-      const row = st.getClaim.get(key) as { state: string; result: string | null; claimed_at: number } | undefined;
+      const row = st.getClaim.get(key) as LedgerRow | undefined;
       if (!row) {
         st.insertClaim.run(key, now, now);
         return { status: 'first' };
       }
-      if (row.state === 'completed') return { status: 'duplicate', state: 'completed', result: row.result === null ? undefined : JSON.parse(row.result) };
+      if (row.state === 'completed') return { status: 'duplicate', state: 'completed', result: storedResult(row) };
       if (row.claimed_at <= now - staleAfterMs) {
         st.retakeClaim.run(now, now, key);
         return { status: 'first' };
@@ -221,8 +232,7 @@ class SqliteStore implements Store {
   }
 
   async putMessage(update: MessageUpdate): Promise<void> {
-    const row = messageRow(update);
-    await this.writes.write(() => this.st.putMessage.run(row), SINGLE);
+    await this.writes.write(this.stateWrite({ kind: 'message', update }, Date.now()), SINGLE);
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
@@ -249,13 +259,11 @@ class SqliteStore implements Store {
   }
 
   async setContext(conversationId: string, context: ConversationContext, ttlMs: number): Promise<void> {
-    const json = JSON.stringify(context);
-    const expiresAt = Date.now() + ttlMs;
-    await this.writes.write(() => this.st.setContext.run(conversationId, json, expiresAt), SINGLE);
+    await this.writes.write(this.stateWrite({ kind: 'set-context', conversationId, context, ttlMs }, Date.now()), SINGLE);
   }
 
   async deleteContext(conversationId: string): Promise<void> {
-    await this.writes.write(() => this.st.deleteContext.run(conversationId), SINGLE);
+    await this.writes.write(this.stateWrite({ kind: 'delete-context', conversationId }, Date.now()), SINGLE);
   }
 
   async claim(key: string, options?: ClaimOptions): Promise<ClaimResult> {
@@ -281,8 +289,8 @@ class SqliteStore implements Store {
     // Everything is prepared (and spans validated) before the write is queued: inside it, only statements run.
     const apply = writes.map((write) => this.stateWrite(write, now));
     return this.writes.write((): CompleteOnceResult => {
-      const row = this.st.getClaim.get(key) as { state: string; result: string | null } | undefined;
-      if (row?.state === 'completed') return { status: 'duplicate', result: row.result === null ? undefined : JSON.parse(row.result) };
+      const row = this.st.getClaim.get(key) as LedgerRow | undefined;
+      if (row?.state === 'completed') return { status: 'duplicate', result: storedResult(row) };
       this.st.complete.run(key, json, now, now);
       for (const run of apply) run();
       return { status: 'first' };
@@ -290,15 +298,14 @@ class SqliteStore implements Store {
   }
 
   async getCompletion(key: string): Promise<{ result: unknown } | undefined> {
-    const row = this.st.getClaim.get(key) as { state: string; result: string | null } | undefined;
-    if (row?.state !== 'completed') return undefined;
-    return { result: row.result === null ? undefined : JSON.parse(row.result) };
+    const row = this.st.getClaim.get(key) as LedgerRow | undefined;
+    return row?.state === 'completed' ? { result: storedResult(row) } : undefined;
   }
 
   private stateWrite(write: StateWrite, now: number): () => unknown {
     switch (write.kind) {
       case 'message': {
-        const row = { ...messageRow(write.update), now };
+        const row = messageRow(write.update, now);
         return () => this.st.putMessage.run(row);
       }
       case 'set-context': {

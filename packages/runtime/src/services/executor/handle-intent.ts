@@ -9,6 +9,7 @@ import { newSpanId } from '../../contracts/ids.ts';
 import { type IntentRecognized, IntentRecognizedSchema } from '../../contracts/intent-recognized.ts';
 import { type Span, spanTime } from '../../contracts/span.ts';
 import type { MessageUpdate, StateWrite, Store } from '../../store/types.ts';
+import { keepingLease } from '../lease-heartbeat.ts';
 import { TOPICS } from '../topics.ts';
 import { ExecutorError } from './action-errors.ts';
 import type { ActionRegistry } from './action-registry.ts';
@@ -62,11 +63,9 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     return;
   }
 
-  // A heartbeat rather than one long extension up front: a fast action (nearly all) costs no extra write.
-  const heartbeat = setInterval(() => void delivery.extendLease(deps.leaseMs).catch(() => {}), deps.leaseMs / 2);
   let outcome: RunOutcome;
   try {
-    outcome = await execute(message, registry, delivery.signal).finally(() => clearInterval(heartbeat));
+    outcome = await keepingLease(delivery, deps.leaseMs, execute(message, registry, delivery.signal));
     // Stopped mid-action by a shutdown: not the action's fault; the message goes back to the queue.
     if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
   } catch (error) {

@@ -6,6 +6,7 @@ import { decode } from '../../contracts/codec.ts';
 import { InputReceivedSchema } from '../../contracts/input-received.ts';
 import { spanTime } from '../../contracts/span.ts';
 import type { Store } from '../../store/types.ts';
+import { keepingLease } from '../lease-heartbeat.ts';
 import { decideTurn, type Nlu } from './decide-turn.ts';
 import { buildTurnEffects, publishTurn, type RecordedTurn, recordedTurn, turnWrites } from './turn-effects.ts';
 
@@ -41,12 +42,9 @@ export async function handleInput(delivery: Delivery, deps: InputHandlerDeps): P
   if (recorded) return publishTurn(asRecordedTurn(recorded.result), delivery);
   const startMs = spanTime();
   const context = await deps.store.getContext(input.conversationId);
-  // A heartbeat, as in the executor: an LLM call can outlive the lease, and another consumer would decide (and pay)
-  // again. A local turn ends long before the first beat.
-  const heartbeat = setInterval(() => void delivery.extendLease(deps.leaseMs).catch(() => {}), deps.leaseMs / 2);
-  const decision = await decideTurn(deps.current(), { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId }, context).finally(
-    () => clearInterval(heartbeat),
-  );
+  // An LLM call can outlive the lease, and another consumer would decide (and pay) again.
+  const said = { text: input.text, referenceTime: new Date(input.receivedAt), traceId: input.traceId };
+  const decision = await keepingLease(delivery, deps.leaseMs, decideTurn(deps.current(), said, context));
   const effects = buildTurnEffects(input, decision, startMs);
   const turn = recordedTurn(effects);
   const outcome = await deps.store.completeOnce(key, turn, turnWrites(effects));
