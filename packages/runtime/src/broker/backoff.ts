@@ -12,3 +12,9 @@ export function backoffDelay(attempt: number, backoff: ResolvedBackoff, random: 
   const spread = base * backoff.jitter * (random() * 2 - 1);
   return Math.max(0, Math.round(base + spread));
 }
+
+/** The delay a handler asked for by throwing a value with a finite, non-negative `retryAfterMs`, if it did. */
+export function retryAfterOf(thrown: unknown): number | undefined {
+  const ms = typeof thrown === 'object' && thrown !== null ? (thrown as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.round(ms) : undefined;
+}

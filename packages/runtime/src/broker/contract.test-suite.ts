@@ -121,6 +121,25 @@ export function runBrokerContract(name: string, makeFixture: () => Promise<Broke
       await waitFor(async () => depth(await broker.stats(), topic, 'g') === 0, undefined, 'ack');
     });
 
+    it('redelivers after the retryAfterMs a handler throws instead of the backoff', async () => {
+      const broker = await open();
+      const times: number[] = [];
+      await broker.consume(
+        topic,
+        'g',
+        async (d) => {
+          times.push(Date.now());
+          if (d.attempt === 1) throw Object.assign(new Error('busy elsewhere'), { code: 'BUSY', retryAfterMs: 250 });
+        },
+        { backoff: { initialMs: 5_000, jitter: 0 } },
+      );
+      await broker.publish(topic, { payload: 'x' });
+      await waitFor(() => times.length === 2, undefined, 'second attempt');
+      const [t1, t2] = times as [number, number];
+      expect(t2 - t1).toBeGreaterThanOrEqual(245);
+      expect(t2 - t1).toBeLessThan(4_000);
+    });
+
     it('dead-letters after maxAttempts with the last error, and replays on request', async () => {
       const broker = await open();
       let healthy = false;

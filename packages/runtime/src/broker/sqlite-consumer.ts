@@ -1,7 +1,7 @@
 // A work-queue consumer on SQLite: leases batches, runs handlers with bounded concurrency, settles in the next transaction.
 import { setMaxListeners } from 'node:events';
 import { toErrorData } from '../contracts/error-data.ts';
-import { backoffDelay, type ResolvedBackoff } from './backoff.ts';
+import { backoffDelay, type ResolvedBackoff, retryAfterOf } from './backoff.ts';
 import { checkTopic, serialise } from './sqlite-message.ts';
 import type { LeasedMessage, PendingPublish, Settlement, SqliteQueue } from './sqlite-queue.ts';
 import { BrokerError, type BrokerMessageInput, type ConsumeOptions, type Delivery, type DeliveryHandler, type Subscription } from './types.ts';
@@ -163,7 +163,7 @@ export class SqliteConsumer implements Subscription {
         this.options.onError?.(error, delivery);
         const { seq, attempts } = message;
         if (error.nonRetryable || attempts >= this.options.maxAttempts) this.settled({ kind: 'dead', seq, attempts, error });
-        else this.settled({ kind: 'nack', seq, attempts, error, retryAt: Date.now() + backoffDelay(attempts, this.options.backoff) });
+        else this.settled({ kind: 'nack', seq, attempts, error, retryAt: Date.now() + (retryAfterOf(thrown) ?? backoffDelay(attempts, this.options.backoff)) });
       },
     );
   }

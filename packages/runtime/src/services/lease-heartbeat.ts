@@ -3,9 +3,13 @@ import type { Delivery } from '../broker/types.ts';
 
 /**
  * Awaits `work`, renewing the delivery's lease every half lease meanwhile: a heartbeat rather than one long
- * extension up front, so fast work (nearly all) costs no extra write.
+ * extension up front, so fast work (nearly all) costs no extra write. `renew` beats along with it (the
+ * executor's idempotency claim, so the claim goes stale when the lease does).
  */
-export function keepingLease<T>(delivery: Delivery, leaseMs: number, work: Promise<T>): Promise<T> {
-  const heartbeat = setInterval(() => void delivery.extendLease(leaseMs).catch(() => {}), leaseMs / 2);
+export function keepingLease<T>(delivery: Delivery, leaseMs: number, work: Promise<T>, renew?: () => Promise<unknown>): Promise<T> {
+  const heartbeat = setInterval(() => {
+    void delivery.extendLease(leaseMs).catch(() => {});
+    void renew?.().catch(() => {});
+  }, leaseMs / 2);
   return work.finally(() => clearInterval(heartbeat));
 }

@@ -140,6 +140,24 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       expect(await store.claim('k', { staleAfterMs: 50 })).toEqual({ status: 'first' });
     });
 
+    it('keeps a renewed claim alive past its staleness, and renews only a claim in progress', async () => {
+      const [a, b] = [await open(), await open()];
+      expect(await a.claim('beat')).toEqual({ status: 'first' });
+      for (let i = 0; i < 3; i++) {
+        await sleep(40);
+        expect(await a.renewClaim('beat')).toBe(true);
+      }
+      // 120 ms since the claim, under 40 since its last renewal.
+      const held = await b.claim('beat', { staleAfterMs: 80 });
+      expect(held).toMatchObject({ status: 'duplicate', state: 'in-progress' });
+      expect(Date.now() - (held as { claimedAt: number }).claimedAt).toBeLessThan(80);
+      await sleep(100);
+      expect(await b.claim('beat', { staleAfterMs: 80 })).toEqual({ status: 'first' });
+      await b.complete('beat', { ok: true });
+      expect(await a.renewClaim('beat')).toBe(false);
+      expect(await a.renewClaim('never-claimed')).toBe(false);
+    });
+
     it('gives each key to exactly one of many concurrent claimers', async () => {
       const stores = [await open(), await open(), await open()];
       const keys = Array.from({ length: 50 }, (_, i) => `race-${i}`);

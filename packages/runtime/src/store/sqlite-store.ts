@@ -160,6 +160,7 @@ function prepare(db: SqliteDatabase) {
     getClaim: s('SELECT state, result, claimed_at FROM store_idempotency WHERE key = ?'),
     insertClaim: s("INSERT INTO store_idempotency (key, state, claimed_at, updated_at) VALUES (?, 'in-progress', ?, ?)"),
     retakeClaim: s('UPDATE store_idempotency SET claimed_at = ?, updated_at = ? WHERE key = ?'),
+    renewClaim: s("UPDATE store_idempotency SET claimed_at = ?, updated_at = ? WHERE key = ? AND state = 'in-progress'"),
     complete: s(`
       INSERT INTO store_idempotency (key, state, result, claimed_at, updated_at) VALUES (?, 'completed', ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET state = 'completed', result = excluded.result, updated_at = excluded.updated_at`),
@@ -269,6 +270,13 @@ class SqliteStore implements Store {
   async claim(key: string, options?: ClaimOptions): Promise<ClaimResult> {
     const staleAfterMs = options?.staleAfterMs ?? 300_000;
     return this.writes.write(() => this.claimInTx(key, staleAfterMs, Date.now()), SINGLE);
+  }
+
+  async renewClaim(key: string): Promise<boolean> {
+    return this.writes.write(() => {
+      const now = Date.now();
+      return this.st.renewClaim.run(now, now, key).changes > 0;
+    }, SINGLE);
   }
 
   async complete(key: string, result: unknown, options?: CompleteOptions): Promise<void> {

@@ -63,7 +63,7 @@ export interface CompleteOptions {
 export type CompleteOnceResult = { status: 'first' } | { status: 'duplicate'; result: unknown };
 
 export interface ClaimOptions {
-  /** An in-progress claim older than this is presumed dead (its process crashed) and can be claimed again. @default 300_000 */
+  /** An in-progress claim not taken or renewed for this long is presumed dead (its process crashed) and can be claimed again. @default 300_000 */
   staleAfterMs?: number;
 }
 
@@ -144,6 +144,11 @@ export interface Store {
 
   /** Claims an idempotency key, atomically across processes. */
   claim(key: string, options?: ClaimOptions): Promise<ClaimResult>;
+  /**
+   * Restarts an in-progress claim's staleness clock: a claimer's heartbeat while its side effect runs, so a
+   * claim can be presumed dead soon after its claimer stops beating. False if the key is not in progress.
+   */
+  renewClaim(key: string): Promise<boolean>;
   /**
    * Records the result of a claimed key, with `writes` in the same atomic write; later claims get it back as a
    * `duplicate`. With `immediate`, it is made durable at once instead of sharing a later batch: for a result that

@@ -36,8 +36,6 @@ export type RunOutcome =
   | { ok: false; error: ErrorData; attempts: number; unavailable: boolean; at?: string };
 
 export interface ActionRunner {
-  /** The longest one run can take, all attempts and backoffs included (the ledger and the lease must outlast it). */
-  readonly budgetMs: number;
   run(entities: Record<string, unknown>, context: Omit<ActionContext, 'attempt' | 'signal'>, signal: AbortSignal): Promise<RunOutcome>;
 }
 
@@ -62,7 +60,6 @@ export function createActionRunner(action: Action<Record<string, unknown>>, opti
     timeout(action.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
   );
   return {
-    budgetMs: (action.retries + 1) * action.timeoutMs + action.retries * retryMaxMs,
     async run(entities, context, signal) {
       let attempts = 0;
       try {

@@ -102,7 +102,8 @@ describe('executor service', () => {
 
   it('redelivers an intent whose action another consumer holds, then republishes that result', async () => {
     let calls = 0;
-    await start([testAction('update_status', () => `call ${++calls}`)]);
+    // The holder's claim would go stale after a lease (2 s here); it completes well before.
+    await start([testAction('update_status', () => `call ${++calls}`)], { ...FAST, leaseMs: 2_000 });
     const message = intentMessage();
     expect(await harness.store.claim(`action:${message.inputId}`)).toEqual({ status: 'first' });
     await publish(message);
@@ -247,5 +248,39 @@ describe('executor service', () => {
     expect(runs).toBe(1);
     // Without renewal the lease ends at 150 ms and the message comes back while the action is still running.
     expect(warnings.join('')).not.toContain('ACTION_IN_PROGRESS');
+  });
+
+  it('renews its claim with the lease, so a duplicate delivered meanwhile does not run the action again', async () => {
+    harness = await openHarness();
+    let runs = 0;
+    const slow = testAction('update_status', async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      return 'done slowly';
+    });
+    services.push(await createExecutor(harness.context(taskProject([slow])), { ...FAST, leaseMs: 150 }));
+    const message = await publish(intentMessage());
+    // The same intent again without an ordering key (as a republish might), so it is handled alongside the first.
+    await waitFor(async () => (runs === 1 ? true : undefined), 'the first run');
+    await harness.broker.publish(TOPICS.intents, { payload: message });
+    expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly' });
+    // The duplicate republishes the stored result once the claim is completed.
+    expect(await harness.reply(message.inputId, 2)).toMatchObject({ status: 'ok', reply: 'done slowly' });
+    // Without the claim's heartbeat it goes stale at 150 ms and the duplicate runs the action a second time.
+    expect(runs).toBe(1);
+  });
+
+  it('runs the action about a lease after its claimer died, not after the action’s whole budget', async () => {
+    let calls = 0;
+    harness = await openHarness();
+    services.push(await createExecutor(harness.context(taskProject([testAction('update_status', () => `call ${++calls}`)])), { ...FAST, leaseMs: 400 }));
+    const message = intentMessage();
+    // A claim nobody renews: its executor was killed after taking it.
+    expect(await harness.store.claim(`action:${message.inputId}`)).toEqual({ status: 'first' });
+    const claimedAt = Date.now();
+    await publish(message);
+    expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'call 1' });
+    expect(calls).toBe(1);
+    expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(400);
   });
 });

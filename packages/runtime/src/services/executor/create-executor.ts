@@ -29,7 +29,8 @@ export async function createExecutor(context: ServiceContext, options: ExecutorO
     (delivery) => gate.run(() => handleIntent(delivery, { store, logger, registry: () => registry, leaseMs })),
     {
       leaseMs,
-      // Enough redeliveries to outlast a crashed consumer's claim on an action (ACTION_IN_PROGRESS).
+      // Enough redeliveries to outlast another consumer's claim on an action (ACTION_IN_PROGRESS, retried when the
+      // claim would go stale, about a lease) for a few minutes.
       maxAttempts: 10,
       backoff: { initialMs: 1_000, maxMs: 30_000 },
       onError: (error, delivery) => logger.warn({ err: error, messageId: delivery.id, attempt: delivery.attempt }, 'intent failed'),

@@ -17,15 +17,12 @@ import type { RunOutcome } from './action-runner.ts';
 import { checkEntities } from './check-entities.ts';
 import { failureReply, noActionReply, unavailableReply } from './executor-replies.ts';
 
-/** A claim outlives the action's whole budget by this much before another consumer may presume it dead. */
-const CLAIM_MARGIN_MS = 60_000;
-
 export interface IntentHandlerDeps {
   store: Store;
   logger: Logger;
   /** The registry in service right now (it changes on reload). */
   registry: () => ActionRegistry;
-  /** The consumer's lease; an action running longer renews it every half lease. */
+  /** The consumer's lease; an action running longer renews it, and its idempotency claim, every half lease. */
   leaseMs: number;
 }
 
@@ -39,13 +36,13 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   const message = decoded.value;
   const key = `action:${message.inputId}`;
   const registry = deps.registry();
-  const runner = registry.runner(message.intent);
-  const budgetMs = runner?.budgetMs ?? 0;
   const startMs = spanTime();
   // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
   // status stays right too: another consumer is executing, or a final status, which `executing` never replaces.
   const [claimed, marked] = await Promise.allSettled([
-    deps.store.claim(key, { staleAfterMs: budgetMs + CLAIM_MARGIN_MS }),
+    // A claim lives as long as the lease: the lease heartbeat renews both, and a claimer that stops beating
+    // (killed) leaves a claim that is stale by the time the broker redelivers its message.
+    deps.store.claim(key, { staleAfterMs: deps.leaseMs }),
     deps.store.putMessage({ ...identity(message), status: 'executing', intent: message.intent }),
   ]);
   if (claimed.status === 'rejected') throw claimed.reason;
@@ -55,7 +52,11 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     throw marked.reason;
   }
   if (claim.status === 'duplicate') {
-    if (claim.state === 'in-progress') throw new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} is running in another consumer`);
+    if (claim.state === 'in-progress') {
+      // Retried when the claim would go stale if its claimer stopped beating now, not on the generic backoff.
+      const retryAfterMs = Math.max(100, claim.claimedAt + deps.leaseMs - Date.now() + 50);
+      throw Object.assign(new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} is running in another consumer`), { retryAfterMs });
+    }
     const stored = decode(ActionResultSchema, claim.result);
     if (!stored.ok) throw stored.error;
     await deps.store.putMessage(finalStatus(message, stored.value));
@@ -65,7 +66,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
 
   let outcome: RunOutcome;
   try {
-    outcome = await keepingLease(delivery, deps.leaseMs, execute(message, registry, delivery.signal));
+    outcome = await keepingLease(delivery, deps.leaseMs, execute(message, registry, delivery.signal), () => deps.store.renewClaim(key));
     // Stopped mid-action by a shutdown: not the action's fault; the message goes back to the queue.
     if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
   } catch (error) {
@@ -77,7 +78,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   // entry, final status and span are one atomic write, committed at once (the action's
   // effect has happened): waiting for the end of the turn widened the window a kill -9 could fall into
   // (reliability test). If it fails, the claim is not released: the action has run, so a redelivery waits for
-  // the claim to go stale instead of running it again at once.
+  // the claim to go stale (a lease) instead of running it again at once.
   const writes: StateWrite[] = [
     { kind: 'message', update: finalStatus(message, result) },
     { kind: 'spans', spans: [actionSpan(message, result, startMs, outcome.ok ? undefined : outcome.at)] },
