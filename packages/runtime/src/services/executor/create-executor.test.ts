@@ -53,6 +53,17 @@ async function publish(message: IntentRecognized): Promise<IntentRecognized> {
   return message;
 }
 
+/** An update_status action that takes `ms` to answer, and how often it ran. */
+function slowAction(ms: number) {
+  let runs = 0;
+  const slow = testAction('update_status', async () => {
+    runs++;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return 'done slowly';
+  });
+  return { slow, runs: () => runs };
+}
+
 describe('executor service', () => {
   it('runs the action for a recognised input end to end and stores the reply', async () => {
     const contexts: ActionContext[] = [];
@@ -234,40 +245,30 @@ describe('executor service', () => {
 
   it('renews the lease while a long action runs, so the message is not handed out again meanwhile', async () => {
     harness = await openHarness();
-    let runs = 0;
-    const slow = testAction('update_status', async () => {
-      runs++;
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      return 'done slowly';
-    });
+    const { slow, runs } = slowAction(700);
     const warnings: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
     services.push(await createExecutor({ ...harness.context(taskProject([slow])), logger }, { ...FAST, leaseMs: 150 }));
     const message = await publish(intentMessage());
     expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly', attempts: 1 });
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
     // Without renewal the lease ends at 150 ms and the message comes back while the action is still running.
     expect(warnings.join('')).not.toContain('ACTION_IN_PROGRESS');
   });
 
   it('renews its claim with the lease, so a duplicate delivered meanwhile does not run the action again', async () => {
     harness = await openHarness();
-    let runs = 0;
-    const slow = testAction('update_status', async () => {
-      runs++;
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      return 'done slowly';
-    });
+    const { slow, runs } = slowAction(700);
     services.push(await createExecutor(harness.context(taskProject([slow])), { ...FAST, leaseMs: 150 }));
     const message = await publish(intentMessage());
     // The same intent again without an ordering key (as a republish might), so it is handled alongside the first.
-    await waitFor(async () => (runs === 1 ? true : undefined), 'the first run');
+    await waitFor(async () => (runs() === 1 ? true : undefined), 'the first run');
     await harness.broker.publish(TOPICS.intents, { payload: message });
     expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly' });
     // The duplicate republishes the stored result once the claim is completed.
     expect(await harness.reply(message.inputId, 2)).toMatchObject({ status: 'ok', reply: 'done slowly' });
     // Without the claim's heartbeat it goes stale at 150 ms and the duplicate runs the action a second time.
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
   });
 
   it('runs the action about a lease after its claimer died, not after the action’s whole budget', async () => {
