@@ -11,7 +11,7 @@ import type { LlmGateway } from './llm-gateway.ts';
 import { cacheKeyOf } from './response-cache.ts';
 import { openCall } from './router.ts';
 import { completionFromStream, type RelayResult, relayStream, replayAsStream } from './stream-relay.ts';
-import { estimateUsage, type Usage, usageFromWire } from './usage.ts';
+import { estimateUsage, toolCallsText, type Usage, usageFromWire } from './usage.ts';
 import { type ChatRequest, ChatRequestSchema, contentText } from './wire.ts';
 
 export interface ChatCall {
@@ -223,14 +223,4 @@ function errorAnswer(gateway: LlmGateway, error: unknown, headers: Record<string
     body: { error: { code: llm.code, message: llm.message, type: llm.status >= 500 ? 'server_error' : 'invalid_request_error' } },
     headers: { ...headers, ...(llm.retryAfterS !== undefined && { 'retry-after': String(llm.retryAfterS) }) },
   };
-}
-
-function toolCallsText(calls: unknown[] | undefined): string {
-  if (!Array.isArray(calls)) return '';
-  return calls
-    .map((call) => {
-      const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
-      return `${typeof fn?.name === 'string' ? fn.name : ''}${typeof fn?.arguments === 'string' ? fn.arguments : ''}`;
-    })
-    .join('');
 }

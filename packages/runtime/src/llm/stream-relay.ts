@@ -1,9 +1,11 @@
 // Relays a provider's stream to the client as OpenAI SSE, collecting text and usage; a break mid-way ends with an error event.
 import { formatSseData, SSE_DONE } from './sse.ts';
+import { toolCallsText } from './usage.ts';
 import type { ChatChunk, ChatCompletion, WireUsage } from './wire.ts';
 
 /** What a relayed stream delivered, for the ledger and the cache. */
 export interface RelayResult {
+  /** What the model wrote: its text, then its tool calls' names and arguments (the cache keeps no tool-call stream). */
   text: string;
   usage?: WireUsage;
   finishReason: string | null;
@@ -35,7 +37,7 @@ export async function* relayStream(options: RelayOptions): AsyncGenerator<string
         if (typeof choice.delta?.content === 'string') result.text += choice.delta.content;
         if (Array.isArray(choice.delta?.tool_calls)) {
           result.hasToolCalls = true;
-          for (const call of choice.delta.tool_calls as Array<{ function?: { arguments?: string } }>) result.text += call.function?.arguments ?? '';
+          result.text += toolCallsText(choice.delta.tool_calls);
         }
         if (choice.finish_reason) result.finishReason = choice.finish_reason;
       }

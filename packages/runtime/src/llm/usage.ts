@@ -48,3 +48,17 @@ export async function estimateInputTokens(messages: readonly ChatMessage[]): Pro
 export async function estimateUsage(messages: readonly ChatMessage[], outputText: string): Promise<Usage> {
   return { inputTokens: await estimateInputTokens(messages), outputTokens: await countTextTokens(outputText), cachedTokens: 0, estimated: true };
 }
+
+/**
+ * What a model wrote in tool calls (each call's name and arguments, or a streamed delta's pieces of them), to count
+ * with its text when the provider reports no usage: the same for an answer and for the stream of the same answer.
+ */
+export function toolCallsText(calls: unknown[] | undefined): string {
+  if (!Array.isArray(calls)) return '';
+  return calls
+    .map((call) => {
+      const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
+      return `${typeof fn?.name === 'string' ? fn.name : ''}${typeof fn?.arguments === 'string' ? fn.arguments : ''}`;
+    })
+    .join('');
+}

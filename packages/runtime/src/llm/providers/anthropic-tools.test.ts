@@ -123,6 +123,20 @@ describe('Anthropic tools', () => {
     expect(deltas.at(-1)).toMatchObject({ index: 1, function: { arguments: '{}' } });
   });
 
+  it('estimates the same tokens for a tool-call answer without usage, streamed or not', async () => {
+    const client = await start();
+    answer = twoCalls;
+    claude.script({ kind: 'no-usage' }, { kind: 'no-usage' });
+    const request = { model: MODEL, messages: [{ role: 'user' as const, content: 'Weather and time?' }], tools: [weather, clock] };
+    await client.chat.completions.create(request);
+    const once = (await stack?.store.usageTotals())?.total.outputTokens ?? 0;
+    await client.chat.completions.stream({ ...request, stream: true }).finalChatCompletion();
+    const twice = (await stack?.store.usageTotals())?.total.outputTokens ?? 0;
+    // The text, both tools' names and their arguments: more than the arguments alone would give.
+    expect(once).toBeGreaterThan(15);
+    expect(twice - once).toBe(once);
+  });
+
   it('sends image parts: a data URL as a base64 source, an https URL as a URL source, next to the text', async () => {
     const client = await start();
     await client.chat.completions.create({
