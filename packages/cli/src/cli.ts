@@ -96,7 +96,7 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
   program
     .command('traces')
     .description('recent traces as text waterfalls, or one trace by id')
-    .argument('[id]', 'a trace id')
+    .argument('[id]', 'a trace id (or the project folder, as with bot status)')
     .option('-C, --dir <dir>', 'the project folder', '.')
     .option('-f, --follow', 'keep printing new traces')
     .option('-n, --limit <n>', 'how many recent traces', '20')

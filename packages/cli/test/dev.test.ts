@@ -52,6 +52,10 @@ describe('bot dev', () => {
     expect(traces.stdout).toMatch(/gateway\s+POST \/v1\/messages/);
     expect(traces.stdout).toMatch(/nlp\s+recognize .* intent=update_status/);
     expect(traces.stdout).toMatch(/executor\s+action update_status .* outcome=ok/);
+    // The folder as the argument, as `bot status` takes it, is the same listing (not a trace id with no spans).
+    const byFolder = await runBot(['traces', root, '--limit', '1']);
+    expect(byFolder.exitCode).toBe(0);
+    expect(byFolder.stdout).toMatch(/executor\s+action update_status .* outcome=ok/);
 
     // A message that breaks the contract is dead-lettered at once; replay puts it back (and it dies again).
     const broker = createSqliteBroker({ path: path.join(root, '.bot/broker.db') });

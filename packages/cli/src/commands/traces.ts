@@ -1,4 +1,5 @@
 // `bot traces [id]`: recent traces, or one trace as a text waterfall of its spans; --follow keeps listing.
+import { statSync } from 'node:fs';
 import type { Span } from '@inputbot/runtime/contracts';
 import { withStore } from '../dev/state-files.ts';
 import { EXIT } from '../errors.ts';
@@ -8,8 +9,11 @@ import { resolveProjectDir } from '../project-dir.ts';
 
 const BAR = 40;
 
-export async function tracesCommand(id: string | undefined, options: { dir: string; follow?: boolean; limit: string }, logger: Logger): Promise<number> {
-  const root = resolveProjectDir(options.dir);
+export async function tracesCommand(idOrDir: string | undefined, options: { dir: string; follow?: boolean; limit: string }, logger: Logger): Promise<number> {
+  // `bot traces examples/ops-bot`, as `bot dev` and `bot status` take it: a trace id is never a folder.
+  const named = idOrDir !== undefined && options.dir === '.' && isFolder(idOrDir);
+  const id = named ? undefined : idOrDir;
+  const root = resolveProjectDir(named ? idOrDir : options.dir);
   const limit = Number(options.limit) || 20;
   if (id) {
     const spans = await withStore(root, (store) => store.listSpans(id));
@@ -56,4 +60,8 @@ export function renderWaterfall(spans: Span[]): string {
 // Spans are timed to the microsecond; a local hop takes a fraction of a millisecond.
 function formatMs(ms: number): string {
   return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`;
+}
+
+function isFolder(candidate: string): boolean {
+  return statSync(candidate, { throwIfNoEntry: false })?.isDirectory() === true;
 }
