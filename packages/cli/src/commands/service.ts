@@ -26,5 +26,7 @@ export async function serviceCommand(name: string, options: ServiceCommandOption
     receiverUrl: options.receiverUrl ?? process.env.INPUTBOT_RECEIVER_URL,
     llmUrl: process.env.INPUTBOT_LLM_URL,
     llmApiKey: process.env.INPUTBOT_LLM_API_KEY,
+    // Set by `bot dev`, whose supervisor checkpoints the databases; a service run alone checkpoints its own.
+    walCheckpoints: process.env.INPUTBOT_WAL_CHECKPOINTS === 'external' ? 'external' : 'auto',
   });
 }

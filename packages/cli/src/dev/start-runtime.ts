@@ -1,6 +1,8 @@
 // Starts the four services of a project as supervised child processes: what `bot dev` and
 // `bot test --e2e` both run.
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCheckpointer } from '@inputbot/runtime/sqlite';
 import { type ServiceEvents, ServiceProcess, type ServiceSpec } from '../supervisor/service-process.ts';
 import { findFreePort } from './free-port.ts';
 
@@ -27,24 +29,31 @@ const BOT_BIN = fileURLToPath(new URL('../../bin/bot.js', import.meta.url));
 /** Resolves once every service reports ready; on failure stops what started and rejects naming the laggards. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { root, port } = options;
-  const stateArgs = options.stateDir ? ['--state-dir', options.stateDir] : [];
+  // Resolved here: the services run in the project folder, this process maybe not.
+  const stateDir = path.resolve(options.stateDir ?? path.join(root, '.bot'));
+  const stateArgs = options.stateDir ? ['--state-dir', stateDir] : [];
+  // The services leave WAL checkpoints to this process, so no message waits behind one (docs/runtime.md, docs/benchmarks.md).
+  const env = { INPUTBOT_WAL_CHECKPOINTS: 'external' };
   const spec = (name: string, args: string[] = []): ServiceSpec => ({
     name,
     file: BOT_BIN,
     args: ['service', name, '--dir', root, ...stateArgs, ...args],
     cwd: root,
+    env,
   });
   // A fixed port, so a restarted receiver keeps the address the gateway knows.
   const receiverPort = await findFreePort();
   const services = [
     new ServiceProcess(spec('receiver', ['--port', String(receiverPort)]), options.events),
     // nlp reaches the LLM (nlu.mode llm or cascade) through the gateway's OpenAI-compatible routes.
-    new ServiceProcess({ ...spec('nlp'), env: { INPUTBOT_LLM_URL: `http://127.0.0.1:${port}/llm/v1` } }, options.events),
+    new ServiceProcess({ ...spec('nlp'), env: { ...env, INPUTBOT_LLM_URL: `http://127.0.0.1:${port}/llm/v1` } }, options.events),
     new ServiceProcess(spec('executor'), options.events),
     new ServiceProcess(spec('gateway', ['--port', String(port), '--receiver-url', `http://127.0.0.1:${receiverPort}`]), options.events),
   ];
+  const checkpointer = startCheckpointer([path.join(stateDir, 'broker.db'), path.join(stateDir, 'state.db')]);
   const stop = async (timeoutMs = 4000) => {
     await Promise.all(services.map((s) => s.stop(timeoutMs)));
+    checkpointer.stop();
   };
   const timeoutMs = options.readyTimeoutMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;

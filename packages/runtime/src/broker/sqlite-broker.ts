@@ -1,6 +1,6 @@
 // The SQLite broker: a durable queue in one WAL file shared by every process of a bot (the default, embedded adapter).
 import { resolve } from 'node:path';
-import { openSqlite, type SqliteDatabase } from '../sqlite/open.ts';
+import { openSqlite, type SqliteDatabase, type WalCheckpoints } from '../sqlite/open.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { SqliteConsumer } from './sqlite-consumer.ts';
 import { checkTopic, serialise } from './sqlite-message.ts';
@@ -31,6 +31,8 @@ export interface SqliteBrokerOptions {
   drainTimeoutMs?: number;
   /** How long a write waits for another process's lock before failing. @default 10_000 */
   busyTimeoutMs?: number;
+  /** `external`: this process never checkpoints the WAL; another one runs `startCheckpointer` on the file. @default 'auto' */
+  walCheckpoints?: WalCheckpoints;
   /** Storage errors a consumer recovered from by retrying (reported, not thrown). */
   onStorageError?: (error: unknown) => void;
 }
@@ -60,7 +62,7 @@ class SqliteBroker implements Broker {
     this.retentionMs = options.retentionMs ?? 60_000;
     this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
     this.onStorageError = options.onStorageError ?? (() => {});
-    this.db = openSqlite(options.path, options.busyTimeoutMs);
+    this.db = openSqlite(options.path, options.busyTimeoutMs, options.walCheckpoints);
     this.queue = new SqliteQueue(this.db);
     this.wakeup = new SqliteWakeup(this.db, resolve(options.path), options.pollIntervalMs ?? 1);
     this.pruneTimer = setInterval(() => this.prune(), Math.min(30_000, Math.max(1000, this.retentionMs / 4)));

@@ -17,15 +17,24 @@ export type SqliteDatabase = Database.Database;
  * per store write at 200 msg/s). So SQLite's handler is off and every statement, pragma and transaction of
  * this connection retries on SQLITE_BUSY itself, sleeping 50 µs, then doubling up to 1 ms.
  */
-export function openSqlite(path: string, busyTimeoutMs = 10_000): SqliteDatabase {
+export function openSqlite(path: string, busyTimeoutMs = 10_000, walCheckpoints: WalCheckpoints = 'auto'): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const timeout = Math.max(0, Math.floor(busyTimeoutMs));
   const db = new Database(path, { timeout });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 0');
+  if (walCheckpoints === 'external') db.pragma('wal_autocheckpoint = 0');
   return retryingOnBusy(db, timeout);
 }
+
+/**
+ * Who moves the WAL back into the database file. `auto`: SQLite's default, the connection whose commit takes the
+ * WAL past 1,000 pages does it, inside that commit (with `synchronous = NORMAL`, two fsyncs). `external`: never
+ * this connection; another process runs {@link startCheckpointer} on the file (`bot dev`'s supervisor does), so
+ * no message waits behind a checkpoint.
+ */
+export type WalCheckpoints = 'auto' | 'external';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const FIRST_WAIT_MS = 0.05;

@@ -3,7 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import { encode } from '../contracts/codec.ts';
 import { type Span, SpanSchema } from '../contracts/span.ts';
 import { GroupCommit } from '../sqlite/group-commit.ts';
-import { openSqlite, type SqliteDatabase } from '../sqlite/open.ts';
+import { openSqlite, type SqliteDatabase, type WalCheckpoints } from '../sqlite/open.ts';
 import { migrateStoreSchema } from './sqlite-schema.ts';
 import type {
   ClaimOptions,
@@ -32,6 +32,8 @@ export interface SqliteStoreOptions {
   usageRetentionMs?: number;
   /** How long a write waits for another process's lock before failing. @default 10_000 */
   busyTimeoutMs?: number;
+  /** `external`: this process never checkpoints the WAL; another one runs `startCheckpointer` on the file. @default 'auto' */
+  walCheckpoints?: WalCheckpoints;
 }
 
 const DAY = 86_400_000;
@@ -202,7 +204,7 @@ class SqliteStore implements Store {
   private readonly pruneTimer: NodeJS.Timeout;
 
   constructor(private readonly options: SqliteStoreOptions) {
-    this.db = openSqlite(options.path, options.busyTimeoutMs);
+    this.db = openSqlite(options.path, options.busyTimeoutMs, options.walCheckpoints);
     migrateStoreSchema(this.db);
     const st = prepare(this.db);
     this.st = st;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createSqliteBroker } from '../../broker/sqlite-broker.ts';
 import { formatLocation, type Problem } from '../../project/problems.ts';
+import type { WalCheckpoints } from '../../sqlite/open.ts';
 import { createSqliteStore } from '../../store/sqlite-store.ts';
 import type { HostContext, RunningService, ServiceOptions } from '../service-context.ts';
 import type { ServiceName } from '../topics.ts';
@@ -15,6 +16,8 @@ export interface RunServiceOptions extends ServiceOptions {
   root: string;
   /** Where broker.db, state.db and the model cache live. @default "<root>/.bot" */
   stateDir?: string;
+  /** `external` when a supervisor checkpoints broker.db and state.db (`bot dev` does), so this service never does. @default 'auto' */
+  walCheckpoints?: WalCheckpoints;
 }
 
 /** Messages a supervisor may send a service host over IPC. */
@@ -42,8 +45,9 @@ export async function runService(name: ServiceName, options: RunServiceOptions):
   } else {
     start = (host) => loaded.create(host, options);
   }
-  const broker = createSqliteBroker({ path: path.join(stateDir, 'broker.db') });
-  const store = createSqliteStore({ path: path.join(stateDir, 'state.db') });
+  const { walCheckpoints } = options;
+  const broker = createSqliteBroker({ path: path.join(stateDir, 'broker.db'), walCheckpoints });
+  const store = createSqliteStore({ path: path.join(stateDir, 'state.db'), walCheckpoints });
   let service: RunningService;
   try {
     service = await start({ broker, store, logger, stateDir });
