@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBrokerContract, waitFor } from './contract.test-suite.ts';
 import { createSqliteBroker } from './sqlite-broker.ts';
@@ -151,5 +152,39 @@ describe('sqlite broker across processes', () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
     expect(Math.max(...delays)).toBeLessThan(500);
+  });
+});
+
+describe('sqlite broker retention', () => {
+  it('prunes acked messages past retention in batches, keeping the ones a group still holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-prune-'));
+    const file = join(dir, 'broker.db');
+    // retentionMs 1: a prune every second, of everything no group holds.
+    const broker = createSqliteBroker({ path: file, retentionMs: 1 });
+    const count = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM broker_messages').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      let handled = 0;
+      await broker.consume('work', 'g', async () => {
+        handled++;
+      });
+      // More than two prune batches of acked work, and two messages for a group that never takes them.
+      await Promise.all(Array.from({ length: 1_200 }, (_, i) => broker.publish('work', { payload: i })));
+      await broker.consume('held', 'idle', async () => new Promise(() => {}), { concurrency: 1 });
+      await broker.publish('held', { payload: 'a' });
+      await broker.publish('held', { payload: 'b' });
+      await waitFor(() => handled === 1_200, 10_000, 'all work handled');
+      await waitFor(() => count() === 2, 10_000, 'acked messages pruned');
+      expect(count()).toBe(2);
+    } finally {
+      await broker.close({ timeoutMs: 10 });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

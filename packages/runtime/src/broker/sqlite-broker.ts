@@ -1,6 +1,7 @@
 // The SQLite broker: a durable queue in one WAL file shared by every process of a bot (the default, embedded adapter).
 import { resolve } from 'node:path';
 import { openSqlite, type SqliteDatabase, type WalCheckpoints } from '../sqlite/open.ts';
+import { pruneInBatches } from '../sqlite/prune-in-batches.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { SqliteConsumer } from './sqlite-consumer.ts';
 import { checkTopic, serialise } from './sqlite-message.ts';
@@ -37,8 +38,6 @@ export interface SqliteBrokerOptions {
   onStorageError?: (error: unknown) => void;
 }
 
-const PRUNE_BATCH = 10_000;
-
 type PendingBatch = { items: PendingPublish[]; resolve: () => void; reject: (error: unknown) => void };
 
 /** Opens (creating if needed) a SQLite broker on `options.path`. */
@@ -57,6 +56,8 @@ class SqliteBroker implements Broker {
   private readonly drainTimeoutMs: number;
   private readonly onStorageError: (error: unknown) => void;
   private closed = false;
+  /** The prune under way, if one is: a round can take several turns of the event loop. */
+  private pruning: Promise<void> | undefined;
 
   constructor(options: SqliteBrokerOptions) {
     this.retentionMs = options.retentionMs ?? 60_000;
@@ -182,6 +183,7 @@ class SqliteBroker implements Broker {
     await Promise.all([...this.subscriptions].map((s) => s.close(options)));
     this.flushPublishes();
     clearInterval(this.pruneTimer);
+    await this.pruning;
     this.wakeup.close();
     this.db.close();
   }
@@ -204,12 +206,14 @@ class SqliteBroker implements Broker {
   }
 
   private prune(): void {
-    try {
-      const cutoff = Date.now() - this.retentionMs;
-      while (!this.closed && this.queue.prune(cutoff, PRUNE_BATCH) === PRUNE_BATCH) {}
-    } catch (error) {
-      this.onStorageError(error);
-    }
+    if (this.pruning) return;
+    const cutoff = Date.now() - this.retentionMs;
+    this.pruning = pruneInBatches(this.db, [(limit) => this.queue.pruneStep(cutoff, limit) === limit], {
+      stopped: () => this.closed,
+      onError: this.onStorageError,
+    }).finally(() => {
+      this.pruning = undefined;
+    });
   }
 
   private assertOpen(what: string): void {

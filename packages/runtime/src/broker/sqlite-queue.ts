@@ -145,7 +145,7 @@ export class SqliteQueue {
   private readonly replayTx;
   private readonly ensureGroupTx;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     migrateBrokerSchema(db);
     const st = prepare(db);
     this.stmts = st;
@@ -228,14 +228,10 @@ export class SqliteQueue {
     return this.replayTx.immediate(id, now);
   }
 
-  /** Deletes up to `limit` messages published before `cutoff` that no group still holds; returns how many. */
-  prune(cutoff: number, limit: number): number {
-    return this.db
-      .transaction(() => {
-        const below = (this.stmts.pruneCutoff.get(cutoff) as number | undefined) ?? this.lastSeq() + 1;
-        return this.stmts.prune.run(below, limit).changes;
-      })
-      .immediate();
+  /** Deletes up to `limit` messages published before `cutoff` that no group still holds; returns how many. Call it in a transaction. */
+  pruneStep(cutoff: number, limit: number): number {
+    const below = (this.stmts.pruneCutoff.get(cutoff) as number | undefined) ?? this.lastSeq() + 1;
+    return this.stmts.prune.run(below, limit).changes;
   }
 
   private insert(batch: readonly PendingPublish[], now: number): void {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { runStoreContract } from './contract.test-suite.ts';
 import { createSqliteStore } from './sqlite-store.ts';
@@ -68,9 +69,59 @@ describe('sqlite store retention', () => {
       await store.putMessage({ id: 'm-1', conversationId: 'c-1', traceId: 'b'.repeat(32), tenant: 'default', status: 'received' });
       expect((await store.usageTotals()).total.calls).toBe(2);
       vi.advanceTimersByTime(60_000);
-      expect((await store.usageTotals()).total.calls).toBe(1);
+      await expect.poll(async () => (await store.usageTotals()).total.calls).toBe(1);
       // The message is younger than its retention and stays.
       expect(await store.getMessage('m-1')).toMatchObject({ status: 'received' });
+    } finally {
+      vi.useRealTimers();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prunes in short transactions that let the process’s own writes through, until every expired row is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-prune-'));
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    // retentionMs 1: all that exists when a round starts has expired; what is written during it has not.
+    const store = createSqliteStore({ path: join(dir, 'state.db'), retentionMs: 1 });
+    const messages = () => {
+      const db = new Database(join(dir, 'state.db'), { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM store_messages').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      const old = Date.now();
+      // Five batches' worth of expired messages, each with a trace of two spans.
+      await Promise.all(
+        Array.from({ length: 2_500 }, (_, i) => {
+          const traceId = i.toString(16).padStart(32, '0');
+          const identity = { id: `old-${i}`, conversationId: `c-${i}`, traceId, tenant: 'default' };
+          const span = (name: string) => ({
+            v: 1 as const,
+            type: 'span' as const,
+            ...identity,
+            spanId: `${name}${i.toString(16).padStart(15, '0')}`,
+            service: 'nlp',
+            name,
+            startMs: old,
+            endMs: old + 1,
+            attributes: {},
+          });
+          return Promise.all([store.putMessage({ ...identity, status: 'completed' }), store.appendSpans([span('a'), span('b')])]);
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      vi.advanceTimersByTime(60_000);
+      // Queued while the round runs: it commits between two batches, not after the whole round.
+      await store.putMessage({ id: 'fresh', conversationId: 'c-fresh', traceId: 'f'.repeat(32), tenant: 'default', status: 'received' });
+      expect(messages()).toBeGreaterThan(1);
+      await expect.poll(messages).toBe(1);
+      expect(await store.getMessage('fresh')).toMatchObject({ status: 'received' });
+      expect(await store.listRecentTraces(10)).toEqual([]);
+      expect(await store.listSpans('0'.repeat(32))).toEqual([]);
     } finally {
       vi.useRealTimers();
       await store.close();

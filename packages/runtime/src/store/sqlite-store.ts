@@ -4,6 +4,7 @@ import { encode } from '../contracts/codec.ts';
 import { type Span, SpanSchema } from '../contracts/span.ts';
 import { GroupCommit } from '../sqlite/group-commit.ts';
 import { openSqlite, type SqliteDatabase, type WalCheckpoints } from '../sqlite/open.ts';
+import { pruneInBatches } from '../sqlite/prune-in-batches.ts';
 import { migrateStoreSchema } from './sqlite-schema.ts';
 import type {
   ClaimOptions,
@@ -39,6 +40,8 @@ export interface SqliteStoreOptions {
 const DAY = 86_400_000;
 // A write of one modifying statement (a claim reads first, then writes once): no savepoint needed.
 const SINGLE = { single: true } as const;
+/** A batch of the oldest expired traces (params: cutoff, limit), for pruning them with their spans. */
+const OLDEST_TRACES = 'SELECT trace_id FROM store_traces WHERE start_ms < ? ORDER BY start_ms, trace_id LIMIT ?';
 
 /** Opens (creating if needed) a SQLite store on `options.path`. */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
@@ -186,12 +189,13 @@ function prepare(db: SqliteDatabase) {
     usageByDay: s(`SELECT strftime('%Y-%m-%d', at_ms / 1000, 'unixepoch') AS grp, ${SUMS} FROM store_usage ${RANGE} GROUP BY grp ORDER BY grp`),
     spentByKey: s('SELECT sum(cost_usd) AS cost, sum(input_tokens + output_tokens) AS tokens FROM store_usage WHERE api_key_id = ? AND at_ms >= ?'),
     spentAll: s('SELECT sum(cost_usd) AS cost, sum(input_tokens + output_tokens) AS tokens FROM store_usage WHERE at_ms >= ?'),
-    pruneContexts: s('DELETE FROM store_contexts WHERE expires_at <= ?'),
-    pruneMessages: s('DELETE FROM store_messages WHERE updated_at < ?'),
-    pruneLedger: s('DELETE FROM store_idempotency WHERE updated_at < ?'),
-    pruneSpans: s('DELETE FROM store_spans WHERE trace_id IN (SELECT trace_id FROM store_traces WHERE start_ms < ?)'),
-    pruneTraces: s('DELETE FROM store_traces WHERE start_ms < ?'),
-    pruneUsage: s('DELETE FROM store_usage WHERE at_ms < ?'),
+    // Each deletes one batch of the oldest expired rows (by the column's index): see pruneInBatches.
+    pruneContexts: s('DELETE FROM store_contexts WHERE rowid IN (SELECT rowid FROM store_contexts WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)'),
+    pruneMessages: s('DELETE FROM store_messages WHERE rowid IN (SELECT rowid FROM store_messages WHERE updated_at < ? ORDER BY updated_at LIMIT ?)'),
+    pruneLedger: s('DELETE FROM store_idempotency WHERE rowid IN (SELECT rowid FROM store_idempotency WHERE updated_at < ? ORDER BY updated_at LIMIT ?)'),
+    pruneSpans: s(`DELETE FROM store_spans WHERE trace_id IN (${OLDEST_TRACES})`),
+    pruneTraces: s(`DELETE FROM store_traces WHERE trace_id IN (${OLDEST_TRACES})`),
+    pruneUsage: s('DELETE FROM store_usage WHERE id IN (SELECT id FROM store_usage WHERE at_ms < ? ORDER BY at_ms LIMIT ?)'),
   };
 }
 
@@ -202,6 +206,9 @@ class SqliteStore implements Store {
   private readonly claimInTx;
   private readonly appendInTx;
   private readonly pruneTimer: NodeJS.Timeout;
+  /** The prune under way, if one is: a round can take several turns of the event loop. */
+  private pruning: Promise<void> | undefined;
+  private closing = false;
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.db = openSqlite(options.path, options.busyTimeoutMs, options.walCheckpoints);
@@ -390,26 +397,33 @@ class SqliteStore implements Store {
   async close(): Promise<void> {
     clearInterval(this.pruneTimer);
     if (!this.db.open) return;
+    this.closing = true;
+    await this.pruning;
     this.writes.flush();
     this.db.close();
   }
 
   private prune(): void {
+    if (this.pruning) return;
     const now = Date.now();
     const keep = now - (this.options.retentionMs ?? DAY);
-    try {
-      this.db
-        .transaction(() => {
-          this.st.pruneContexts.run(now);
-          this.st.pruneMessages.run(keep);
-          this.st.pruneLedger.run(now - (this.options.idempotencyRetentionMs ?? 7 * DAY));
-          this.st.pruneSpans.run(keep);
-          this.st.pruneTraces.run(keep);
-          this.st.pruneUsage.run(now - (this.options.usageRetentionMs ?? 90 * DAY));
-        })
-        .immediate();
-    } catch {
-      // Another process holds the lock past busy_timeout: pruning is best effort and runs again next minute.
-    }
+    const { st } = this;
+    const full = (statement: Statement, cutoff: number, limit: number) => statement.run(cutoff, limit).changes === limit;
+    const steps = [
+      (limit: number) => full(st.pruneContexts, now, limit),
+      (limit: number) => full(st.pruneMessages, keep, limit),
+      (limit: number) => full(st.pruneLedger, now - (this.options.idempotencyRetentionMs ?? 7 * DAY), limit),
+      // The same oldest traces both times (deleting spans leaves store_traces as it was): their spans, then them. A
+      // trace has a few spans, so a quarter of the batch in traces is about a batch of rows.
+      (limit: number) => {
+        const traces = Math.max(1, Math.floor(limit / 4));
+        st.pruneSpans.run(keep, traces);
+        return full(st.pruneTraces, keep, traces);
+      },
+      (limit: number) => full(st.pruneUsage, now - (this.options.usageRetentionMs ?? 90 * DAY), limit),
+    ];
+    this.pruning = pruneInBatches(this.db, steps, { stopped: () => this.closing || !this.db.open }).finally(() => {
+      this.pruning = undefined;
+    });
   }
 }
