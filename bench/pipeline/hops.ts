@@ -50,4 +50,5 @@ for (const t of byTrace.values()) {
 }
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)] ?? Number.NaN;
 console.log(`${byTrace.size} traces; client round trip p50 ${q(rtts, 0.5).toFixed(2)} ms, p99 ${q(rtts, 0.99).toFixed(2)} ms`);
-for (const [name, xs] of Object.entries(gaps)) console.log(`${name.padEnd(34)} p50 ${q(xs, 0.5).toFixed(3)} ms  p90 ${q(xs, 0.9).toFixed(3)} ms`);
+for (const [name, xs] of Object.entries(gaps))
+  console.log(`${name.padEnd(34)} p50 ${q(xs, 0.5).toFixed(3)} ms  p90 ${q(xs, 0.9).toFixed(3)} ms  p99 ${q(xs, 0.99).toFixed(3)} ms`);
