@@ -50,7 +50,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     new ServiceProcess(spec('executor'), options.events),
     new ServiceProcess(spec('gateway', ['--port', String(port), '--receiver-url', `http://127.0.0.1:${receiverPort}`]), options.events),
   ];
-  const checkpointer = startCheckpointer([path.join(stateDir, 'broker.db'), path.join(stateDir, 'state.db')]);
+  const checkpointer = startCheckpointer([path.join(stateDir, 'broker.db'), path.join(stateDir, 'state.db')], {
+    onError: (file, error) =>
+      options.events?.onLine?.(
+        'dev',
+        JSON.stringify({ level: 40, msg: `WAL checkpoint of ${file} failed (retrying): ${error instanceof Error ? error.message : String(error)}` }),
+        'stderr',
+      ),
+  });
   const stop = async (timeoutMs = 4000) => {
     await Promise.all(services.map((s) => s.stop(timeoutMs)));
     checkpointer.stop();

@@ -208,7 +208,16 @@ class SqliteBroker implements Broker {
   private prune(): void {
     if (this.pruning) return;
     const cutoff = Date.now() - this.retentionMs;
-    this.pruning = pruneInBatches(this.db, [(limit) => this.queue.pruneStep(cutoff, limit) === limit], {
+    // The round's bound is found once (a scan of the old messages), and each batch starts where the last ended.
+    let below: number | undefined;
+    let after = 0;
+    const step = (limit: number) => {
+      below ??= this.queue.pruneBound(cutoff);
+      const { deleted, last } = this.queue.pruneStep(after, below, limit);
+      after = last;
+      return deleted === limit;
+    };
+    this.pruning = pruneInBatches(this.db, [step], {
       stopped: () => this.closed,
       onError: this.onStorageError,
     }).finally(() => {

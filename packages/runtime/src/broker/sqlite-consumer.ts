@@ -163,7 +163,11 @@ export class SqliteConsumer implements Subscription {
         this.options.onError?.(error, delivery);
         const { seq, attempts } = message;
         if (error.nonRetryable || attempts >= this.options.maxAttempts) this.settled({ kind: 'dead', seq, attempts, error });
-        else this.settled({ kind: 'nack', seq, attempts, error, retryAt: Date.now() + (retryAfterOf(thrown) ?? backoffDelay(attempts, this.options.backoff)) });
+        else {
+          const asked = retryAfterOf(thrown);
+          const delay = asked === undefined ? backoffDelay(attempts, this.options.backoff) : Math.min(asked, this.options.backoff.maxMs);
+          this.settled({ kind: 'nack', seq, attempts, error, retryAt: Date.now() + delay });
+        }
       },
     );
   }

@@ -132,8 +132,9 @@ function prepare(db: SqliteDatabase) {
     prune: s(`
       DELETE FROM broker_messages WHERE seq IN (
         SELECT m.seq FROM broker_messages m
-        WHERE m.seq < ? AND NOT EXISTS (SELECT 1 FROM broker_deliveries d WHERE d.seq = m.seq)
-        ORDER BY m.seq LIMIT ?)`),
+        WHERE m.seq > ? AND m.seq < ? AND NOT EXISTS (SELECT 1 FROM broker_deliveries d WHERE d.seq = m.seq)
+        ORDER BY m.seq LIMIT ?)
+      RETURNING seq`).pluck(),
   };
 }
 
@@ -228,10 +229,19 @@ export class SqliteQueue {
     return this.replayTx.immediate(id, now);
   }
 
-  /** Deletes up to `limit` messages published before `cutoff` that no group still holds; returns how many. Call it in a transaction. */
-  pruneStep(cutoff: number, limit: number): number {
-    const below = (this.stmts.pruneCutoff.get(cutoff) as number | undefined) ?? this.lastSeq() + 1;
-    return this.stmts.prune.run(below, limit).changes;
+  /** The first seq published at or after `cutoff` (every message below it is older): where a prune round stops. */
+  pruneBound(cutoff: number): number {
+    return (this.stmts.pruneCutoff.get(cutoff) as number | undefined) ?? this.lastSeq() + 1;
+  }
+
+  /**
+   * Deletes up to `limit` messages with `after < seq < below` that no group still holds, oldest first; returns how
+   * many and the last seq deleted, where the round's next batch starts (held messages are not scanned again).
+   * Call it in a transaction.
+   */
+  pruneStep(after: number, below: number, limit: number): { deleted: number; last: number } {
+    const seqs = this.stmts.prune.all(after, below, limit) as number[];
+    return { deleted: seqs.length, last: seqs.length ? Math.max(...seqs) : after };
   }
 
   private insert(batch: readonly PendingPublish[], now: number): void {

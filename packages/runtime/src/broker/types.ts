@@ -60,7 +60,7 @@ export interface ConsumeOptions {
 
 /**
  * Handles one work-queue message. Resolving acks it. Throwing nacks it: it is redelivered after a backoff (or
- * after the thrown value's `retryAfterMs`, when the handler knows better), or dead-lettered at once when the
+ * after the thrown value's `retryAfterMs`, up to the backoff's `maxMs`, when the handler knows better), or dead-lettered at once when the
  * thrown value has `nonRetryable: true` (or after `maxAttempts`).
  */
 export type DeliveryHandler = (delivery: Delivery) => Promise<void>;

@@ -43,7 +43,7 @@ describe('startCheckpointer', () => {
 
   it('keeps the WAL small by checkpointing from outside, and picks up a file created after it started', async () => {
     const file = path.join(dir, 'checked.db');
-    const checkpointer = startCheckpointer([file], 10);
+    const checkpointer = startCheckpointer([file], { intervalMs: 10 });
     try {
       expect(await writePages(file, 'external')).toBeLessThan(2 * MB);
     } finally {

@@ -24,15 +24,21 @@ export function openSqlite(path: string, busyTimeoutMs = 10_000, walCheckpoints:
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 0');
-  if (walCheckpoints === 'external') db.pragma('wal_autocheckpoint = 0');
+  // External: a backstop only, should the checkpointing process stall (Ctrl-Z on bot dev) or fail: 40 MB of WAL.
+  if (walCheckpoints === 'external') db.pragma(`wal_autocheckpoint = ${EXTERNAL_BACKSTOP_PAGES}`);
+  // A WAL that a burst grew is cut back to this when it next starts over, instead of keeping its high-water mark.
+  db.pragma('journal_size_limit = 67108864');
   return retryingOnBusy(db, timeout);
 }
 
+/** With external checkpoints, the WAL size (pages) at which a connection checkpoints anyway. */
+const EXTERNAL_BACKSTOP_PAGES = 10_000;
+
 /**
  * Who moves the WAL back into the database file. `auto`: SQLite's default, the connection whose commit takes the
- * WAL past 1,000 pages does it, inside that commit (with `synchronous = NORMAL`, two fsyncs). `external`: never
- * this connection; another process runs {@link startCheckpointer} on the file (`bot dev`'s supervisor does), so
- * no message waits behind a checkpoint.
+ * WAL past 1,000 pages does it, inside that commit (with `synchronous = NORMAL`, two fsyncs). `external`: another
+ * process runs {@link startCheckpointer} on the file (`bot dev`'s supervisor does), so no message waits behind a
+ * checkpoint; this connection checkpoints only past 10,000 pages, should that process stall.
  */
 export type WalCheckpoints = 'auto' | 'external';
 

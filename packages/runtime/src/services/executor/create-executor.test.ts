@@ -258,8 +258,8 @@ describe('executor service', () => {
 
   it('renews its claim with the lease, so a duplicate delivered meanwhile does not run the action again', async () => {
     harness = await openHarness();
-    const { slow, runs } = slowAction(700);
-    services.push(await createExecutor(harness.context(taskProject([slow])), { ...FAST, leaseMs: 150 }));
+    const { slow, runs } = slowAction(1_500);
+    services.push(await createExecutor(harness.context(taskProject([slow])), { ...FAST, leaseMs: 300 }));
     const message = await publish(intentMessage());
     // The same intent again without an ordering key (as a republish might), so it is handled alongside the first.
     await waitFor(async () => (runs() === 1 ? true : undefined), 'the first run');
@@ -267,21 +267,27 @@ describe('executor service', () => {
     expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly' });
     // The duplicate republishes the stored result once the claim is completed.
     expect(await harness.reply(message.inputId, 2)).toMatchObject({ status: 'ok', reply: 'done slowly' });
-    // Without the claim's heartbeat it goes stale at 150 ms and the duplicate runs the action a second time.
+    // Without the claim's heartbeat it goes stale at 600 ms (two leases) and the duplicate runs the action a second time.
     expect(runs()).toBe(1);
   });
 
-  it('runs the action about a lease after its claimer died, not after the action’s whole budget', async () => {
+  it('runs the action once its dead claimer’s claim goes stale, retrying at that moment rather than on the backoff', async () => {
     let calls = 0;
     harness = await openHarness();
-    services.push(await createExecutor(harness.context(taskProject([testAction('update_status', () => `call ${++calls}`)])), { ...FAST, leaseMs: 400 }));
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    const project = taskProject([testAction('update_status', () => `call ${++calls}`)]);
+    services.push(await createExecutor({ ...harness.context(project), logger }, { ...FAST, leaseMs: 1_500 }));
     const message = intentMessage();
-    // A claim nobody renews: its executor was killed after taking it.
+    // A claim nobody renews: its executor was killed after taking it. It goes stale two leases (3 s) later.
     expect(await harness.store.claim(`action:${message.inputId}`)).toEqual({ status: 'first' });
     const claimedAt = Date.now();
     await publish(message);
     expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'call 1' });
     expect(calls).toBe(1);
-    expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(3_000);
+    // One try found the claim alive and the next came when it went stale; the 1 s, 2 s… backoff would have tried
+    // at 1 s and 3 s as well.
+    expect(warnings.filter((line) => line.includes('ACTION_IN_PROGRESS'))).toHaveLength(1);
   });
 });

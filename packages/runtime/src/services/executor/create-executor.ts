@@ -5,7 +5,7 @@ import { GROUPS, TOPICS } from '../topics.ts';
 import { type ActionRegistry, createActionRegistry } from './action-registry.ts';
 import type { ActionPolicyOptions } from './action-runner.ts';
 import { createDrainGate } from './drain-gate.ts';
-import { handleIntent } from './handle-intent.ts';
+import { claimStaleMs, handleIntent } from './handle-intent.ts';
 
 /** The executor's options: the service options plus how actions are retried and broken. */
 export interface ExecutorOptions extends ServiceOptions, ActionPolicyOptions {
@@ -29,10 +29,10 @@ export async function createExecutor(context: ServiceContext, options: ExecutorO
     (delivery) => gate.run(() => handleIntent(delivery, { store, logger, registry: () => registry, leaseMs })),
     {
       leaseMs,
-      // Enough redeliveries to outlast another consumer's claim on an action (ACTION_IN_PROGRESS, retried when the
-      // claim would go stale, about a lease) for a few minutes.
+      // Enough redeliveries to outlast another consumer's claim on an action for a few minutes (ACTION_IN_PROGRESS,
+      // retried when the claim would go stale, within the backoff's cap).
       maxAttempts: 10,
-      backoff: { initialMs: 1_000, maxMs: 30_000 },
+      backoff: { initialMs: 1_000, maxMs: Math.max(30_000, claimStaleMs(leaseMs) + 1_000) },
       onError: (error, delivery) => logger.warn({ err: error, messageId: delivery.id, attempt: delivery.attempt }, 'intent failed'),
     },
   );

@@ -17,6 +17,11 @@ import type { RunOutcome } from './action-runner.ts';
 import { checkEntities } from './check-entities.ts';
 import { failureReply, noActionReply, unavailableReply } from './executor-replies.ts';
 
+/** How long a claim may go without its heartbeat before another delivery presumes its claimer dead: two leases. */
+export function claimStaleMs(leaseMs: number): number {
+  return 2 * leaseMs;
+}
+
 export interface IntentHandlerDeps {
   store: Store;
   logger: Logger;
@@ -40,9 +45,10 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
   // status stays right too: another consumer is executing, or a final status, which `executing` never replaces.
   const [claimed, marked] = await Promise.allSettled([
-    // A claim lives as long as the lease: the lease heartbeat renews both, and a claimer that stops beating
-    // (killed) leaves a claim that is stale by the time the broker redelivers its message.
-    deps.store.claim(key, { staleAfterMs: deps.leaseMs }),
+    // The lease heartbeat renews the claim with the lease; a claimer that stops beating (killed) leaves a claim
+    // that goes stale a lease after its message comes back, while one that is only paused (a debugger, a blocked
+    // loop, SIGSTOP) keeps it for up to two leases.
+    deps.store.claim(key, { staleAfterMs: claimStaleMs(deps.leaseMs) }),
     deps.store.putMessage({ ...identity(message), status: 'executing', intent: message.intent }),
   ]);
   if (claimed.status === 'rejected') throw claimed.reason;
@@ -54,7 +60,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   if (claim.status === 'duplicate') {
     if (claim.state === 'in-progress') {
       // Retried when the claim would go stale if its claimer stopped beating now, not on the generic backoff.
-      const retryAfterMs = Math.max(100, claim.claimedAt + deps.leaseMs - Date.now() + 50);
+      const retryAfterMs = Math.max(100, claim.claimedAt + claimStaleMs(deps.leaseMs) - Date.now() + 50);
       throw Object.assign(new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} is running in another consumer`), { retryAfterMs });
     }
     const stored = decode(ActionResultSchema, claim.result);
@@ -78,7 +84,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   // entry, final status and span are one atomic write, committed at once (the action's
   // effect has happened): waiting for the end of the turn widened the window a kill -9 could fall into
   // (reliability test). If it fails, the claim is not released: the action has run, so a redelivery waits for
-  // the claim to go stale (a lease) instead of running it again at once.
+  // the claim to go stale instead of running it again at once.
   const writes: StateWrite[] = [
     { kind: 'message', update: finalStatus(message, result) },
     { kind: 'spans', spans: [actionSpan(message, result, startMs, outcome.ok ? undefined : outcome.at)] },
