@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newMessageId, newTraceId } from '../../contracts/ids.ts';
 import type { IntentRecognized } from '../../contracts/intent-recognized.ts';
 import type { ActionContext } from '../../define/action.ts';
+import type { Store } from '../../store/types.ts';
 import { openHarness, type ServiceHarness, waitFor } from '../nlp/__fixtures__/service-harness.ts';
 import { taskProject, testAction } from '../nlp/__fixtures__/task-project.ts';
 import { createNlp } from '../nlp/index.ts';
@@ -256,18 +257,31 @@ describe('executor service', () => {
     expect(warnings.join('')).not.toContain('ACTION_IN_PROGRESS');
   });
 
-  it('renews its claim with the lease, so a duplicate delivered meanwhile does not run the action again', async () => {
+  it('renews its claim while the action runs, so no other executor can presume it dead', async () => {
     harness = await openHarness();
     const { slow, runs } = slowAction(1_500);
     services.push(await createExecutor(harness.context(taskProject([slow])), { ...FAST, leaseMs: 300 }));
     const message = await publish(intentMessage());
-    // The same intent again without an ordering key (as a republish might), so it is handled alongside the first.
     await waitFor(async () => (runs() === 1 ? true : undefined), 'the first run');
+    // Three leases into the action: without the heartbeat's renewals the claim would be stale by now (two leases).
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(await harness.store.claim(`action:${message.inputId}`, { staleAfterMs: 600 })).toMatchObject({ status: 'duplicate', state: 'in-progress' });
+    expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly' });
+    expect(runs()).toBe(1);
+  });
+  it('does not take over its own running action whose claim looks stale (a pause kept the heartbeat from the store)', async () => {
+    harness = await openHarness();
+    const { slow, runs } = slowAction(1_000);
+    // The heartbeat's claim renewals never reach the store, as when a debugger or a blocked loop holds the process.
+    const paused: Store = Object.assign(Object.create(harness.store), { renewClaim: async () => true });
+    services.push(await createExecutor({ ...harness.context(taskProject([slow])), store: paused }, { ...FAST, leaseMs: 100 }));
+    const message = await publish(intentMessage());
+    await waitFor(async () => (runs() === 1 ? true : undefined), 'the first run');
+    // Past two leases, the claim looks dead; the same intent comes again, beside the first.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await harness.broker.publish(TOPICS.intents, { payload: message });
     expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly' });
-    // The duplicate republishes the stored result once the claim is completed.
     expect(await harness.reply(message.inputId, 2)).toMatchObject({ status: 'ok', reply: 'done slowly' });
-    // Without the claim's heartbeat it goes stale at 600 ms (two leases) and the duplicate runs the action a second time.
     expect(runs()).toBe(1);
   });
 

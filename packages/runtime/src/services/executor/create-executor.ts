@@ -22,11 +22,12 @@ export async function createExecutor(context: ServiceContext, options: ExecutorO
   let registry: ActionRegistry = createActionRegistry(context.project, options);
   const gate = createDrainGate();
   const leaseMs = options.leaseMs ?? 30_000;
+  const running = new Set<string>();
 
   const subscription = await broker.consume(
     TOPICS.intents,
     GROUPS.executor,
-    (delivery) => gate.run(() => handleIntent(delivery, { store, logger, registry: () => registry, leaseMs })),
+    (delivery) => gate.run(() => handleIntent(delivery, { store, logger, registry: () => registry, leaseMs, running })),
     {
       leaseMs,
       // Enough redeliveries to outlast another consumer's claim on an action for a few minutes (ACTION_IN_PROGRESS,

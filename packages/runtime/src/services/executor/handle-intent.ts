@@ -29,6 +29,8 @@ export interface IntentHandlerDeps {
   registry: () => ActionRegistry;
   /** The consumer's lease; an action running longer renews it, and its idempotency claim, every half lease. */
   leaseMs: number;
+  /** Ledger keys whose actions this executor is running now (shared by its handlers). */
+  running: Set<string>;
 }
 
 /**
@@ -40,6 +42,12 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   if (!decoded.ok) throw decoded.error;
   const message = decoded.value;
   const key = `action:${message.inputId}`;
+  // This process runs it already: its claim may look stale after a pause (a debugger, a blocked loop) that stopped
+  // the heartbeat, but the action is alive, here. A redelivery waits instead of taking the claim over.
+  if (deps.running.has(key)) {
+    const retryAfterMs = claimStaleMs(deps.leaseMs);
+    throw Object.assign(new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} is still running in this executor`), { retryAfterMs });
+  }
   const registry = deps.registry();
   const startMs = spanTime();
   // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
@@ -70,6 +78,23 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     return;
   }
 
+  deps.running.add(key);
+  try {
+    await runAndRecord(delivery, deps, message, key, registry, startMs);
+  } finally {
+    deps.running.delete(key);
+  }
+}
+
+/** Runs the claimed action and records its result (ledger, final status, span), then publishes it with the ack. */
+async function runAndRecord(
+  delivery: Delivery,
+  deps: IntentHandlerDeps,
+  message: IntentRecognized,
+  key: string,
+  registry: ActionRegistry,
+  startMs: number,
+): Promise<void> {
   let outcome: RunOutcome;
   try {
     outcome = await keepingLease(delivery, deps.leaseMs, execute(message, registry, delivery.signal), () => deps.store.renewClaim(key));
