@@ -44,10 +44,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   const key = `action:${message.inputId}`;
   // This process runs it already: its claim may look stale after a pause (a debugger, a blocked loop) that stopped
   // the heartbeat, but the action is alive, here. A redelivery waits instead of taking the claim over.
-  if (deps.running.has(key)) {
-    const retryAfterMs = claimStaleMs(deps.leaseMs);
-    throw Object.assign(new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} is still running in this executor`), { retryAfterMs });
-  }
+  if (deps.running.has(key)) throw inProgress(message, 'is still running in this executor', claimStaleMs(deps.leaseMs));
   const registry = deps.registry();
   const startMs = spanTime();
   // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
@@ -68,8 +65,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   if (claim.status === 'duplicate') {
     if (claim.state === 'in-progress') {
       // Retried when the claim would go stale if its claimer stopped beating now, not on the generic backoff.
-      const retryAfterMs = Math.max(100, claim.claimedAt + claimStaleMs(deps.leaseMs) - Date.now() + 50);
-      throw Object.assign(new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} is running in another consumer`), { retryAfterMs });
+      throw inProgress(message, 'is running in another consumer', Math.max(100, claim.claimedAt + claimStaleMs(deps.leaseMs) - Date.now() + 50));
     }
     const stored = decode(ActionResultSchema, claim.result);
     if (!stored.ok) throw stored.error;
@@ -121,6 +117,11 @@ async function runAndRecord(
     const at = outcome.ok ? undefined : outcome.at;
     deps.logger.warn({ inputId: message.inputId, traceId: message.traceId, error: result.error }, `action ${message.intent} failed${at ? ` at ${at}` : ''}`);
   }
+}
+
+/** ACTION_IN_PROGRESS, with the moment the broker should try the message again. */
+function inProgress(message: IntentRecognized, where: string, retryAfterMs: number): ExecutorError {
+  return Object.assign(new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} ${where}`), { retryAfterMs });
 }
 
 function actionSpan(message: IntentRecognized, result: ActionResult, startMs: number, at: string | undefined): Span {
