@@ -56,6 +56,9 @@ describe('bot dev', () => {
     const byFolder = await runBot(['traces', root, '--limit', '1']);
     expect(byFolder.exitCode).toBe(0);
     expect(byFolder.stdout).toMatch(/executor\s+action update_status .* outcome=ok/);
+    const both = await runBot(['traces', '-C', root, root]);
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain('is a folder, not a trace id');
 
     // A message that breaks the contract is dead-lettered at once; replay puts it back (and it dies again).
     const broker = createSqliteBroker({ path: path.join(root, '.bot/broker.db') });

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import type { Span } from '@inputbot/runtime/contracts';
 import { withStore } from '../dev/state-files.ts';
-import { EXIT } from '../errors.ts';
+import { CliError, EXIT } from '../errors.ts';
 import type { Logger } from '../output/logger.ts';
 import { color } from '../output/theme.ts';
 import { resolveProjectDir } from '../project-dir.ts';
@@ -11,9 +11,12 @@ const BAR = 40;
 
 export async function tracesCommand(idOrDir: string | undefined, options: { dir: string; follow?: boolean; limit: string }, logger: Logger): Promise<number> {
   // `bot traces examples/ops-bot`, as `bot dev` and `bot status` take it: a trace id is never a folder.
-  const named = idOrDir !== undefined && options.dir === '.' && isFolder(idOrDir);
-  const id = named ? undefined : idOrDir;
-  const root = resolveProjectDir(named ? idOrDir : options.dir);
+  const folder = idOrDir !== undefined && isFolder(idOrDir);
+  if (folder && options.dir !== '.') {
+    throw new CliError('INVALID_TRACE_ID', `"${idOrDir}" is a folder, not a trace id; the project is already -C ${options.dir}`);
+  }
+  const id = folder ? undefined : idOrDir;
+  const root = resolveProjectDir(folder ? idOrDir : options.dir);
   const limit = Number(options.limit) || 20;
   if (id) {
     const spans = await withStore(root, (store) => store.listSpans(id));
