@@ -32,7 +32,7 @@ export interface SqliteBrokerOptions {
   drainTimeoutMs?: number;
   /** How long a write waits for another process's lock before failing. @default 10_000 */
   busyTimeoutMs?: number;
-  /** `external`: this process never checkpoints the WAL; another one runs `startCheckpointer` on the file. @default 'auto' */
+  /** `external`: another process runs `startCheckpointer` on the file; this one checkpoints only as a backstop. @default 'auto' */
   walCheckpoints?: WalCheckpoints;
   /** Storage errors a consumer recovered from by retrying (reported, not thrown). */
   onStorageError?: (error: unknown) => void;

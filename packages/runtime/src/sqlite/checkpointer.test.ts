@@ -1,5 +1,5 @@
-// External WAL checkpoints: a connection opened `external` never checkpoints its own WAL, and a checkpointer in
-// the same process keeps that WAL small while writes go on.
+// External WAL checkpoints: a connection opened `external` leaves its WAL to another (checkpointing only past a
+// 10,000-page backstop), and a checkpointer in the same process keeps that WAL small while writes go on.
 import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

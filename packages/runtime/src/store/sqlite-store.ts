@@ -33,7 +33,7 @@ export interface SqliteStoreOptions {
   usageRetentionMs?: number;
   /** How long a write waits for another process's lock before failing. @default 10_000 */
   busyTimeoutMs?: number;
-  /** `external`: this process never checkpoints the WAL; another one runs `startCheckpointer` on the file. @default 'auto' */
+  /** `external`: another process runs `startCheckpointer` on the file; this one checkpoints only as a backstop. @default 'auto' */
   walCheckpoints?: WalCheckpoints;
 }
 

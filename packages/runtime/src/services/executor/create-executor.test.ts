@@ -114,7 +114,7 @@ describe('executor service', () => {
 
   it('redelivers an intent whose action another consumer holds, then republishes that result', async () => {
     let calls = 0;
-    // The holder's claim would go stale after a lease (2 s here); it completes well before.
+    // The holder's claim would go stale after two leases (4 s here); it completes well before.
     await start([testAction('update_status', () => `call ${++calls}`)], { ...FAST, leaseMs: 2_000 });
     const message = intentMessage();
     expect(await harness.store.claim(`action:${message.inputId}`)).toEqual({ status: 'first' });

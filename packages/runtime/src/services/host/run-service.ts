@@ -16,7 +16,7 @@ export interface RunServiceOptions extends ServiceOptions {
   root: string;
   /** Where broker.db, state.db and the model cache live. @default "<root>/.bot" */
   stateDir?: string;
-  /** `external` when a supervisor checkpoints broker.db and state.db (`bot dev` does), so this service never does. @default 'auto' */
+  /** `external` when a supervisor checkpoints broker.db and state.db (`bot dev` does); this service then does only as a backstop. @default 'auto' */
   walCheckpoints?: WalCheckpoints;
 }
 
