@@ -164,6 +164,41 @@ describe('Anthropic tools', () => {
     ]);
   });
 
+  it('sends a PDF file part as a document block, and refuses a file by id or of another type naming the field', async () => {
+    const client = await start();
+    const pdf = `data:application/pdf;base64,${Buffer.from('%PDF-1.4 minimal').toString('base64')}`;
+    await client.chat.completions.create({
+      model: MODEL,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Summarise it.' },
+            { type: 'file', file: { file_data: pdf, filename: 'report.pdf' } },
+          ],
+        },
+      ],
+    });
+    expect(bodyOf(0).messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Summarise it.' },
+          { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf.split(',')[1] }, title: 'report.pdf' },
+        ],
+      },
+    ]);
+    const refused = (file: Record<string, string>) =>
+      client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: [{ type: 'file', file }] }] }).catch((error) => error);
+    const byId = await refused({ file_id: 'file-abc123' });
+    expect(byId).toMatchObject({ status: 400, code: 'LLM_UNSUPPORTED_CONTENT' });
+    expect(byId.message).toContain('body.messages.0.content.0.file.file_id: a file uploaded to OpenAI');
+    const csv = await refused({ file_data: 'data:text/csv;base64,YSxi', filename: 'a.csv' });
+    expect(csv).toMatchObject({ status: 400, code: 'LLM_UNSUPPORTED_CONTENT' });
+    expect(csv.message).toContain('a file of type text/csv');
+    expect(claude.counts.requests).toBe(1);
+  });
+
   it('round-trips tool results: tool_calls and tool messages become tool_use and tool_result blocks in alternating turns', async () => {
     const client = await start();
     answer = [{ type: 'text', text: 'Sunny, 21 °C, and it is noon.' }];

@@ -35,6 +35,10 @@ const ToolCallSchema = z.looseObject({
 const TextPartSchema = z.looseObject({ type: z.literal('text'), text: z.string() });
 const RefusalPartSchema = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
 const ImagePartSchema = z.looseObject({ type: z.literal('image_url'), image_url: z.looseObject({ url: z.string().min(1) }) });
+const FilePartSchema = z.looseObject({
+  type: z.literal('file'),
+  file: z.looseObject({ file_data: z.string().min(1).optional(), file_id: z.string().optional(), filename: z.string().optional() }),
+});
 
 /** An Anthropic content block, as sent. */
 type Block = { type: 'text'; text: string } | { type: string; [k: string]: unknown };
@@ -62,7 +66,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, path: string, expected: 
 function unsupported(path: string, what: string, model: string): LlmError {
   return new LlmError(
     'LLM_UNSUPPORTED_CONTENT',
-    `body.${path}: ${what} cannot be sent to the Anthropic model "${model}"; send text, image_url, tools and tool messages, or route the call to a model that takes it`,
+    `body.${path}: ${what} cannot be sent to the Anthropic model "${model}"; send text, image_url, PDF file parts, tools and tool messages, or route the call to a model that takes it`,
   );
 }
 
@@ -157,7 +161,7 @@ function systemText(content: ChatMessage['content'], path: string, model: string
     .join('');
 }
 
-/** Content blocks for a message's content: text and image parts; other parts are refused. */
+/** Content blocks for a message's content: text, image and PDF file parts; other parts are refused. */
 function contentBlocks(content: ChatMessage['content'], path: string, model: string): Block[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (content == null) return [];
@@ -171,19 +175,36 @@ function contentBlocks(content: ChatMessage['content'], path: string, model: str
         return { type: 'text', text: parse(RefusalPartSchema, part, at, '{type: "refusal", refusal}').refusal };
       case 'image_url':
         return imageBlock(parse(ImagePartSchema, part, at, '{type: "image_url", image_url: {url}}').image_url.url, `${at}.image_url.url`, model);
+      case 'file':
+        return documentBlock(parse(FilePartSchema, part, at, '{type: "file", file: {file_data, filename}}').file, `${at}.file`, model);
       default:
         throw unsupported(at, `a "${part.type}" content part`, model);
     }
   });
 }
 
+/** A PDF sent inline (`file_data` as a base64 data URL) becomes a document block; a file uploaded to OpenAI cannot travel. */
+function documentBlock(file: z.infer<typeof FilePartSchema>['file'], path: string, model: string): Block {
+  if (file.file_data === undefined) {
+    throw unsupported(`${path}.file_id`, 'a file uploaded to OpenAI (file_id; send its content as file_data instead)', model);
+  }
+  const { mediaType, data } = base64DataUrl(file.file_data, `${path}.file_data`);
+  if (mediaType !== 'application/pdf') throw unsupported(`${path}.file_data`, `a file of type ${mediaType} (Anthropic takes application/pdf)`, model);
+  return { type: 'document', source: { type: 'base64', media_type: mediaType, data }, ...(file.filename && { title: file.filename }) };
+}
+
+/** The media type (lower case) and base64 data of a `data:<media type>;base64,<data>` URL; INVALID_REQUEST otherwise. */
+function base64DataUrl(url: string, path: string): { mediaType: string; data: string } {
+  const match = /^data:([^;,]+);base64,(.+)$/s.exec(url);
+  if (!match?.[1] || !match[2]) throw new LlmError('INVALID_REQUEST', `invalid request: body.${path}: a data URL must be data:<media type>;base64,<data>`);
+  return { mediaType: match[1].toLowerCase(), data: match[2] };
+}
+
 function imageBlock(url: string, path: string, model: string): Block {
   if (url.startsWith('data:')) {
-    const match = /^data:([^;,]+);base64,(.+)$/s.exec(url);
-    if (!match?.[1] || !match[2]) throw new LlmError('INVALID_REQUEST', `invalid request: body.${path}: a data URL must be data:<media type>;base64,<data>`);
-    const mediaType = match[1].toLowerCase();
+    const { mediaType, data } = base64DataUrl(url, path);
     if (!IMAGE_TYPES.has(mediaType)) throw unsupported(path, `an image of type ${mediaType} (Anthropic takes ${[...IMAGE_TYPES].join(', ')})`, model);
-    return { type: 'image', source: { type: 'base64', media_type: mediaType, data: match[2] } };
+    return { type: 'image', source: { type: 'base64', media_type: mediaType, data } };
   }
   if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
   throw new LlmError('INVALID_REQUEST', `invalid request: body.${path}: an image URL must be https://… or a base64 data: URL`);
