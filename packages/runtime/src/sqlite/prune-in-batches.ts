@@ -2,7 +2,7 @@
 import type { SqliteDatabase } from './open.ts';
 
 /** Rows one prune transaction deletes at most: about a millisecond of holding the write lock every process needs. */
-export const PRUNE_BATCH = 500;
+const PRUNE_BATCH = 500;
 
 /** One kind of row to prune: deletes at most about `limit` expired rows; true when it may have left some. */
 export type PruneStep = (limit: number) => boolean;
@@ -14,20 +14,19 @@ export type PruneStep = (limit: number) => boolean;
  * runs again on its next tick.
  *
  * Why batches: deleting a day's retention in one transaction held every process's writes for as long as it took
- * (a minute of records at 200 msg/s: 177 ms, bench/pipeline/prune-stall.ts) and blocked this process's loop with it.
+ * (a minute of records at 200 msg/s: 199 ms, bench/pipeline/prune-stall.ts) and blocked this process's loop with it.
  */
 export async function pruneInBatches(
   db: SqliteDatabase,
   steps: readonly PruneStep[],
-  options: { stopped: () => boolean; onError?: (error: unknown) => void; batch?: number },
+  options: { stopped: () => boolean; onError?: (error: unknown) => void },
 ): Promise<void> {
-  const batch = options.batch ?? PRUNE_BATCH;
   for (const step of steps) {
     for (;;) {
       if (options.stopped()) return;
       let more: boolean;
       try {
-        more = db.transaction(() => step(batch)).immediate();
+        more = db.transaction(() => step(PRUNE_BATCH)).immediate();
       } catch (error) {
         options.onError?.(error);
         return;

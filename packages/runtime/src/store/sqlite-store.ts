@@ -422,7 +422,7 @@ class SqliteStore implements Store {
       },
       (limit: number) => full(st.pruneUsage, now - (this.options.usageRetentionMs ?? 90 * DAY), limit),
     ];
-    this.pruning = pruneInBatches(this.db, steps, { stopped: () => this.closing || !this.db.open }).finally(() => {
+    this.pruning = pruneInBatches(this.db, steps, { stopped: () => this.closing }).finally(() => {
       this.pruning = undefined;
     });
   }
