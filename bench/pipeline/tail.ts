@@ -56,11 +56,18 @@ console.log(`${traces.length} traces at ${rate}/s; client p50 ${result.p50?.toFi
 console.log(`${'hop'.padEnd(32)} all (median)  slowest 2 % (median, max)`);
 for (const [name, f] of hops) {
   const s = slow.map(f);
-  console.log(`${name.padEnd(32)} ${median(traces.map(f)).toFixed(3).padStart(8)}   ${median(s).toFixed(3).padStart(8)} ${Math.max(...s).toFixed(3).padStart(8)}`);
+  console.log(
+    `${name.padEnd(32)} ${median(traces.map(f)).toFixed(3).padStart(8)}   ${median(s).toFixed(3).padStart(8)} ${Math.max(...s)
+      .toFixed(3)
+      .padStart(8)}`,
+  );
 }
 const t0 = traces.reduce((m, t) => Math.min(m, t.gateway.startMs), Number.POSITIVE_INFINITY);
 console.log('slowest: start (ms into the run) and the hop that took most');
 for (const t of slow) {
-  const [worst, ms] = hops.slice(0, -1).map(([n, f]) => [n, f(t)] as const).sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  const [worst, ms] = hops
+    .slice(0, -1)
+    .map(([n, f]) => [n, f(t)] as const)
+    .sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
   console.log(`  ${(t.gateway.startMs - t0).toFixed(0).padStart(6)}  total ${(t.gateway.endMs - t.gateway.startMs).toFixed(2)}  ${worst} ${ms.toFixed(2)}`);
 }

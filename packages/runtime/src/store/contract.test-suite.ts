@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newSpanId, newTraceId } from '../contracts/ids.ts';
 import type { Span } from '../contracts/span.ts';
-import type { Store, UsageRecord } from './types.ts';
+import type { ClaimResult, Store, UsageRecord } from './types.ts';
 
 /** A backend several stores can share, the way several processes share one SQLite file or one NATS KV bucket. */
 export interface StoreFixture {
@@ -117,45 +117,61 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
 
     it('claims an idempotency key once, returns the stored result to duplicates, and can release it', async () => {
       const [a, b] = [await open(), await open()];
-      expect(await a.claim('k1')).toEqual({ status: 'first' });
+      expect(await a.claim('k1')).toEqual({ status: 'first', token: expect.any(String) });
       expect(await b.claim('k1')).toMatchObject({ status: 'duplicate', state: 'in-progress' });
       await a.complete('k1', { reply: 'Done.', ticket: 7 });
       expect(await b.claim('k1')).toEqual({ status: 'duplicate', state: 'completed', result: { reply: 'Done.', ticket: 7 } });
 
-      expect(await a.claim('k2')).toEqual({ status: 'first' });
-      await a.release('k2');
-      expect(await b.claim('k2')).toEqual({ status: 'first' });
-      await b.release('k2');
+      await a.release('k2', tokenOf(await a.claim('k2')));
+      const second = tokenOf(await b.claim('k2'));
+      await b.release('k2', second);
       await b.complete('k2', undefined);
       expect(await a.claim('k2')).toEqual({ status: 'duplicate', state: 'completed', result: undefined });
-      await a.release('k2');
+      // A completed key stays completed: release gives up only a claim in progress.
+      await a.release('k2', second);
       expect(await a.claim('k2')).toMatchObject({ state: 'completed' });
     });
 
     it('lets a stale in-progress claim be taken over (its claimer crashed)', async () => {
       const store = await open();
-      expect(await store.claim('k')).toEqual({ status: 'first' });
+      const first = tokenOf(await store.claim('k'));
       await sleep(60);
       expect(await store.claim('k', { staleAfterMs: 10_000 })).toMatchObject({ status: 'duplicate', state: 'in-progress' });
-      expect(await store.claim('k', { staleAfterMs: 50 })).toEqual({ status: 'first' });
+      expect(tokenOf(await store.claim('k', { staleAfterMs: 50 }))).not.toBe(first);
     });
 
     it('keeps a renewed claim alive past its staleness, and renews only a claim in progress', async () => {
       const [a, b] = [await open(), await open()];
-      expect(await a.claim('beat')).toEqual({ status: 'first' });
+      const token = tokenOf(await a.claim('beat'));
       for (let i = 0; i < 3; i++) {
         await sleep(40);
-        expect(await a.renewClaim('beat')).toBe(true);
+        expect(await a.renewClaim('beat', token)).toBe(true);
       }
       // 120 ms since the claim, under 40 since its last renewal.
       const held = await b.claim('beat', { staleAfterMs: 80 });
       expect(held).toMatchObject({ status: 'duplicate', state: 'in-progress' });
       expect(Date.now() - (held as { claimedAt: number }).claimedAt).toBeLessThan(80);
       await sleep(100);
-      expect(await b.claim('beat', { staleAfterMs: 80 })).toEqual({ status: 'first' });
+      const takenOver = tokenOf(await b.claim('beat', { staleAfterMs: 80 }));
       await b.complete('beat', { ok: true });
-      expect(await a.renewClaim('beat')).toBe(false);
-      expect(await a.renewClaim('never-claimed')).toBe(false);
+      expect(await a.renewClaim('beat', token)).toBe(false);
+      expect(await b.renewClaim('beat', takenOver)).toBe(false);
+      expect(await a.renewClaim('never-claimed', token)).toBe(false);
+    });
+
+    it('leaves a taken-over claim to its new claimer: the old one can neither renew nor release it', async () => {
+      const [a, b, c] = [await open(), await open(), await open()];
+      const old = tokenOf(await a.claim('paused'));
+      await sleep(60);
+      // a stopped beating (a debugger, SIGSTOP) and b presumed it dead.
+      const current = tokenOf(await b.claim('paused', { staleAfterMs: 50 }));
+      expect(await a.renewClaim('paused', old)).toBe(false);
+      await a.release('paused', old);
+      // Still b's: a third claimer finds it in progress instead of running the effect a third time.
+      expect(await c.claim('paused', { staleAfterMs: 50 })).toMatchObject({ status: 'duplicate', state: 'in-progress' });
+      expect(await b.renewClaim('paused', current)).toBe(true);
+      await b.release('paused', current);
+      expect(await c.claim('paused')).toMatchObject({ status: 'first' });
     });
 
     it('gives each key to exactly one of many concurrent claimers', async () => {
@@ -206,7 +222,7 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       const store = await open();
       const traceId = newTraceId();
       const update = { id: 'in-2', conversationId: 'c-2', traceId, tenant: 'acme', status: 'completed' as const, reply: 'Done.' };
-      expect(await store.claim('action:in-2')).toEqual({ status: 'first' });
+      expect(await store.claim('action:in-2')).toMatchObject({ status: 'first' });
       await expect(
         store.complete('action:in-2', { reply: 'Done.' }, { immediate: true, writes: [{ kind: 'spans', spans: [{ ...span(traceId), endMs: 1 }] }] }),
       ).rejects.toMatchObject({ code: 'CONTRACT_INVALID' });
@@ -280,4 +296,10 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       expect(everyone.costUsd).toBeCloseTo(0.3, 9);
     });
   });
+}
+
+/** The token of a claim that must have been first. */
+function tokenOf(claim: ClaimResult): string {
+  if (claim.status !== 'first') throw new Error(`expected the first claim, got ${JSON.stringify(claim)}`);
+  return claim.token;
 }

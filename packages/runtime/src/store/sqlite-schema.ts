@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS store_idempotency (
   state TEXT NOT NULL,
   result TEXT,
   claimed_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  owner TEXT
 );
 CREATE INDEX IF NOT EXISTS store_idempotency_updated ON store_idempotency (updated_at);
 CREATE TABLE IF NOT EXISTS store_spans (
@@ -70,5 +71,10 @@ CREATE INDEX IF NOT EXISTS store_usage_key_at ON store_usage (api_key_id, at_ms)
 
 /** Creates the tables if they are missing (new tables are added to existing files the same way). Safe to run from several processes at once. */
 export function migrateStoreSchema(db: SqliteDatabase): void {
-  db.transaction(() => db.exec(DDL)).immediate();
+  db.transaction(() => {
+    db.exec(DDL);
+    // Columns added since a table was first created (a .bot/ state folder from an earlier version).
+    const ledger = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('store_idempotency') as string[];
+    if (!ledger.includes('owner')) db.exec('ALTER TABLE store_idempotency ADD COLUMN owner TEXT');
+  }).immediate();
 }

@@ -43,6 +43,28 @@ describe('sqlite store across processes', () => {
   });
 });
 
+describe('sqlite store schema', () => {
+  it('opens a state file from before claims had owners, and takes over the claims it holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-migrate-'));
+    const path = join(dir, 'state.db');
+    try {
+      const old = new Database(path);
+      old.exec(`CREATE TABLE store_idempotency (key TEXT PRIMARY KEY, state TEXT NOT NULL, result TEXT, claimed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        INSERT INTO store_idempotency VALUES ('action:old', 'in-progress', NULL, ${Date.now() - 60_000}, ${Date.now() - 60_000});
+        INSERT INTO store_idempotency VALUES ('action:done', 'completed', '{"reply":"ok"}', 1, 1);`);
+      old.close();
+      const store = createSqliteStore({ path });
+      expect(await store.claim('action:done')).toEqual({ status: 'duplicate', state: 'completed', result: { reply: 'ok' } });
+      const claim = await store.claim('action:old', { staleAfterMs: 30_000 });
+      expect(claim).toMatchObject({ status: 'first' });
+      expect(await store.renewClaim('action:old', (claim as { token: string }).token)).toBe(true);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('sqlite store retention', () => {
   it('prunes LLM usage records past their retention once a minute, keeping younger rows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-prune-'));

@@ -1,4 +1,5 @@
 // The SQLite store: the local Store adapter, one WAL file (e.g. `.bot/state.db`) shared by every process of the bot.
+import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { encode } from '../contracts/codec.ts';
 import { type Span, SpanSchema } from '../contracts/span.ts';
@@ -163,13 +164,13 @@ function prepare(db: SqliteDatabase) {
     setContext: s('INSERT OR REPLACE INTO store_contexts (conversation_id, context, expires_at) VALUES (?, ?, ?)'),
     deleteContext: s('DELETE FROM store_contexts WHERE conversation_id = ?'),
     getClaim: s('SELECT state, result, claimed_at FROM store_idempotency WHERE key = ?'),
-    insertClaim: s("INSERT INTO store_idempotency (key, state, claimed_at, updated_at) VALUES (?, 'in-progress', ?, ?)"),
-    retakeClaim: s('UPDATE store_idempotency SET claimed_at = ?, updated_at = ? WHERE key = ?'),
-    renewClaim: s("UPDATE store_idempotency SET claimed_at = ?, updated_at = ? WHERE key = ? AND state = 'in-progress'"),
+    insertClaim: s("INSERT INTO store_idempotency (key, state, claimed_at, updated_at, owner) VALUES (?, 'in-progress', ?, ?, ?)"),
+    retakeClaim: s('UPDATE store_idempotency SET claimed_at = ?, updated_at = ?, owner = ? WHERE key = ?'),
+    renewClaim: s("UPDATE store_idempotency SET claimed_at = ?, updated_at = ? WHERE key = ? AND state = 'in-progress' AND owner = ?"),
     complete: s(`
       INSERT INTO store_idempotency (key, state, result, claimed_at, updated_at) VALUES (?, 'completed', ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET state = 'completed', result = excluded.result, updated_at = excluded.updated_at`),
-    release: s("DELETE FROM store_idempotency WHERE key = ? AND state = 'in-progress'"),
+    release: s("DELETE FROM store_idempotency WHERE key = ? AND state = 'in-progress' AND owner = ?"),
     insertSpan: s('INSERT OR IGNORE INTO store_spans (trace_id, span_id, start_ms, span) VALUES (?, ?, ?, ?)'),
     upsertTrace: s(`
       INSERT INTO store_traces (trace_id, conversation_id, tenant, root_name, start_ms, end_ms, span_count)
@@ -218,13 +219,15 @@ class SqliteStore implements Store {
     this.claimInTx = (key: string, staleAfterMs: number, now: number): ClaimResult => {
       const row = st.getClaim.get(key) as LedgerRow | undefined;
       if (!row) {
-        st.insertClaim.run(key, now, now);
-        return { status: 'first' };
+        const token = randomUUID();
+        st.insertClaim.run(key, now, now, token);
+        return { status: 'first', token };
       }
       if (row.state === 'completed') return { status: 'duplicate', state: 'completed', result: storedResult(row) };
       if (row.claimed_at <= now - staleAfterMs) {
-        st.retakeClaim.run(now, now, key);
-        return { status: 'first' };
+        const token = randomUUID();
+        st.retakeClaim.run(now, now, token, key);
+        return { status: 'first', token };
       }
       return { status: 'duplicate', state: 'in-progress', claimedAt: row.claimed_at };
     };
@@ -281,10 +284,10 @@ class SqliteStore implements Store {
     return this.writes.write(() => this.claimInTx(key, staleAfterMs, Date.now()), SINGLE);
   }
 
-  async renewClaim(key: string): Promise<boolean> {
+  async renewClaim(key: string, token: string): Promise<boolean> {
     return this.writes.write(() => {
       const now = Date.now();
-      return this.st.renewClaim.run(now, now, key).changes > 0;
+      return this.st.renewClaim.run(now, now, key, token).changes > 0;
     }, SINGLE);
   }
 
@@ -338,8 +341,8 @@ class SqliteStore implements Store {
     }
   }
 
-  async release(key: string): Promise<void> {
-    await this.writes.write(() => this.st.release.run(key), SINGLE);
+  async release(key: string, token: string): Promise<void> {
+    await this.writes.write(() => this.st.release.run(key, token), SINGLE);
   }
 
   async appendSpans(spans: readonly Span[]): Promise<void> {

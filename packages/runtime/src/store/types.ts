@@ -37,11 +37,12 @@ export interface ConversationContext {
 }
 
 /**
- * The result of {@link Store.claim}. `first`: run the side effect, then `complete` (or `release` on failure).
+ * The result of {@link Store.claim}. `first`: run the side effect, then `complete` (or `release` on failure); its
+ * `token` names this claimer, so a claimer whose claim was taken over as stale can no longer renew or release it.
  * `duplicate`: someone already did (`completed`, with the stored result) or is doing it (`in-progress`).
  */
 export type ClaimResult =
-  | { status: 'first' }
+  | { status: 'first'; token: string }
   | { status: 'duplicate'; state: 'completed'; result: unknown }
   | { status: 'duplicate'; state: 'in-progress'; claimedAt: number };
 
@@ -146,9 +147,10 @@ export interface Store {
   claim(key: string, options?: ClaimOptions): Promise<ClaimResult>;
   /**
    * Restarts an in-progress claim's staleness clock: a claimer's heartbeat while its side effect runs, so a
-   * claim can be presumed dead soon after its claimer stops beating. False if the key is not in progress.
+   * claim can be presumed dead soon after its claimer stops beating. False once the claim is not `token`'s any more:
+   * completed, released, or taken over by another claimer who found it stale.
    */
-  renewClaim(key: string): Promise<boolean>;
+  renewClaim(key: string, token: string): Promise<boolean>;
   /**
    * Records the result of a claimed key, with `writes` in the same atomic write; later claims get it back as a
    * `duplicate`. With `immediate`, it is made durable at once instead of sharing a later batch: for a result that
@@ -164,8 +166,8 @@ export interface Store {
   completeOnce(key: string, result: unknown, writes: readonly StateWrite[]): Promise<CompleteOnceResult>;
   /** The result a completed key recorded, or undefined while it has none (a read: no claim is taken). */
   getCompletion(key: string): Promise<{ result: unknown } | undefined>;
-  /** Gives up an in-progress claim (the side effect failed and may be retried). */
-  release(key: string): Promise<void>;
+  /** Gives up `token`'s in-progress claim (the side effect failed and may be retried); another claimer's is left alone. */
+  release(key: string, token: string): Promise<void>;
 
   /** Records spans; each is validated against the Span contract (a bad one rejects with `CONTRACT_INVALID`). */
   appendSpans(spans: readonly Span[]): Promise<void>;

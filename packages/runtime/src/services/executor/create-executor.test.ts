@@ -117,7 +117,7 @@ describe('executor service', () => {
     // The holder's claim would go stale after two leases (4 s here); it completes well before.
     await start([testAction('update_status', () => `call ${++calls}`)], { ...FAST, leaseMs: 2_000 });
     const message = intentMessage();
-    expect(await harness.store.claim(`action:${message.inputId}`)).toEqual({ status: 'first' });
+    expect(await harness.store.claim(`action:${message.inputId}`)).toMatchObject({ status: 'first' });
     await publish(message);
     await waitFor(async () => ((await harness.broker.stats()).find((t) => t.topic === TOPICS.intents)?.groups[0]?.retrying ? true : undefined), 'a retry');
     const { v, traceId, conversationId, tenant, inputId, intent } = message;
@@ -274,7 +274,9 @@ describe('executor service', () => {
     const { slow, runs } = slowAction(1_000);
     // The heartbeat's claim renewals never reach the store, as when a debugger or a blocked loop holds the process.
     const paused: Store = Object.assign(Object.create(harness.store), { renewClaim: async () => true });
-    services.push(await createExecutor({ ...harness.context(taskProject([slow])), store: paused }, { ...FAST, leaseMs: 100 }));
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    services.push(await createExecutor({ ...harness.context(taskProject([slow])), store: paused, logger }, { ...FAST, leaseMs: 100 }));
     const message = await publish(intentMessage());
     await waitFor(async () => (runs() === 1 ? true : undefined), 'the first run');
     // Past two leases, the claim looks dead; the same intent comes again, beside the first.
@@ -283,6 +285,24 @@ describe('executor service', () => {
     expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly' });
     expect(await harness.reply(message.inputId, 2)).toMatchObject({ status: 'ok', reply: 'done slowly' });
     expect(runs()).toBe(1);
+    // The second delivery waited for the run in this process and answered from its result, without a failed try.
+    expect(warnings.join('')).not.toContain('intent failed');
+  });
+
+  it('says once, as a warning, that its claim was taken over while the action ran', async () => {
+    harness = await openHarness();
+    const { slow, runs } = slowAction(800);
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    services.push(await createExecutor({ ...harness.context(taskProject([slow])), logger }, { ...FAST, leaseMs: 200 }));
+    const message = await publish(intentMessage());
+    await waitFor(async () => (runs() === 1 ? true : undefined), 'the first run');
+    // Another claimer presumes this one dead (as after a pause longer than two leases) and takes the claim.
+    expect(await harness.store.claim(`action:${message.inputId}`, { staleAfterMs: 1 })).toMatchObject({ status: 'first' });
+    expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'done slowly' });
+    const lost = warnings.filter((line) => line.includes('was taken over while it ran here'));
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toContain(message.inputId);
   });
 
   it('runs the action once its dead claimer’s claim goes stale, retrying at that moment rather than on the backoff', async () => {
@@ -294,7 +314,7 @@ describe('executor service', () => {
     services.push(await createExecutor({ ...harness.context(project), logger }, { ...FAST, leaseMs: 1_500 }));
     const message = intentMessage();
     // A claim nobody renews: its executor was killed after taking it. It goes stale two leases (3 s) later.
-    expect(await harness.store.claim(`action:${message.inputId}`)).toEqual({ status: 'first' });
+    expect(await harness.store.claim(`action:${message.inputId}`)).toMatchObject({ status: 'first' });
     const claimedAt = Date.now();
     await publish(message);
     expect(await harness.reply(message.inputId)).toMatchObject({ status: 'ok', reply: 'call 1' });

@@ -22,7 +22,7 @@ export async function createExecutor(context: ServiceContext, options: ExecutorO
   let registry: ActionRegistry = createActionRegistry(context.project, options);
   const gate = createDrainGate();
   const leaseMs = options.leaseMs ?? 30_000;
-  const running = new Set<string>();
+  const running = new Map<string, Promise<void>>();
 
   const subscription = await broker.consume(
     TOPICS.intents,

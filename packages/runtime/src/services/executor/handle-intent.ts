@@ -29,8 +29,8 @@ export interface IntentHandlerDeps {
   registry: () => ActionRegistry;
   /** The consumer's lease; an action running longer renews it, and its idempotency claim, every half lease. */
   leaseMs: number;
-  /** Ledger keys whose actions this executor is running now (shared by its handlers). */
-  running: Set<string>;
+  /** Ledger keys whose actions this executor is running now, each with the run's end (shared by its handlers). */
+  running: Map<string, Promise<void>>;
 }
 
 /**
@@ -42,9 +42,11 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   if (!decoded.ok) throw decoded.error;
   const message = decoded.value;
   const key = `action:${message.inputId}`;
-  // This process runs it already: its claim may look stale after a pause (a debugger, a blocked loop) that stopped
-  // the heartbeat, but the action is alive, here. A redelivery waits instead of taking the claim over.
-  if (deps.running.has(key)) throw inProgress(message, 'is still running in this executor', claimStaleMs(deps.leaseMs));
+  // This process runs it already: the first delivery's lease ran out during a pause (a debugger, a blocked loop), so
+  // its ack, and the result it publishes, will not commit. The claim may look stale too, but the action is alive,
+  // here: this delivery waits for it, then answers from the ledger (or runs it, if that run failed and let go).
+  const mine = deps.running.get(key);
+  if (mine) await keepingLease(delivery, deps.leaseMs, mine);
   const registry = deps.registry();
   const startMs = spanTime();
   // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
@@ -59,7 +61,7 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   if (claimed.status === 'rejected') throw claimed.reason;
   const claim = claimed.value;
   if (marked.status === 'rejected') {
-    if (claim.status === 'first') await deps.store.release(key).catch(() => {});
+    if (claim.status === 'first') await deps.store.release(key, claim.token).catch(() => {});
     throw marked.reason;
   }
   if (claim.status === 'duplicate') {
@@ -74,11 +76,16 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
     return;
   }
 
-  deps.running.add(key);
+  const run = runAndRecord(delivery, deps, message, { key, token: claim.token }, registry, startMs);
+  const ended = run.then(
+    () => {},
+    () => {},
+  );
+  deps.running.set(key, ended);
   try {
-    await runAndRecord(delivery, deps, message, key, registry, startMs);
+    await run;
   } finally {
-    deps.running.delete(key);
+    if (deps.running.get(key) === ended) deps.running.delete(key);
   }
 }
 
@@ -87,17 +94,28 @@ async function runAndRecord(
   delivery: Delivery,
   deps: IntentHandlerDeps,
   message: IntentRecognized,
-  key: string,
+  { key, token }: { key: string; token: string },
   registry: ActionRegistry,
   startMs: number,
 ): Promise<void> {
   let outcome: RunOutcome;
+  let lost = false;
+  const renewClaim = async () => {
+    if (lost || (await deps.store.renewClaim(key, token))) return;
+    // The heartbeat did not reach the store for two leases (a debugger, a stopped process) and another consumer
+    // took the claim over: this action and that one may both have their effect. Said once, where it can be seen.
+    lost = true;
+    deps.logger.warn(
+      { inputId: message.inputId, traceId: message.traceId },
+      `the idempotency claim on action ${message.intent} was taken over while it ran here (no heartbeat for ${claimStaleMs(deps.leaseMs)} ms): its effect may happen twice`,
+    );
+  };
   try {
-    outcome = await keepingLease(delivery, deps.leaseMs, execute(message, registry, delivery.signal), () => deps.store.renewClaim(key));
+    outcome = await keepingLease(delivery, deps.leaseMs, execute(message, registry, delivery.signal), renewClaim);
     // Stopped mid-action by a shutdown: not the action's fault; the message goes back to the queue.
     if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
   } catch (error) {
-    await deps.store.release(key).catch(() => {});
+    await deps.store.release(key, token).catch(() => {});
     throw error;
   }
   const result = toResult(message, outcome);

@@ -49,7 +49,8 @@ export async function receiveInput(
   onStatusError?: (error: unknown) => void,
 ): Promise<Accepted> {
   const key = input.idempotencyKey === undefined ? undefined : `input:${input.tenant}:${input.idempotencyKey}`;
-  const earlier = key ? await claimKey(store, key) : undefined;
+  const claim = key ? await claimKey(store, key) : undefined;
+  const earlier = claim?.first === false ? claim.record : undefined;
   if (earlier?.published) return { id: earlier.id, traceId: earlier.traceId, conversationId: earlier.conversationId, duplicate: true };
   // An earlier request recorded the identity but may have died before publishing: publish it again under
   // the same id. nlp and the executor de-duplicate on the input id, so a second copy has no second effect.
@@ -94,21 +95,21 @@ export async function receiveInput(
     if (key) await store.complete(key, { ...identity, published: true, recordedAt: Date.now() } satisfies KeyRecord);
     return accepted;
   } catch (error) {
-    if (key) await store.release(key).catch(() => undefined);
+    if (key && claim?.first) await store.release(key, claim.token).catch(() => undefined);
     throw error;
   }
 }
 
-/** Claims the key; resolves undefined when this request is the first, else what an earlier request recorded. */
-async function claimKey(store: Store, key: string): Promise<KeyRecord | undefined> {
+/** Claims the key: this request is the first (with its claim's token), or an earlier request recorded what it sent. */
+async function claimKey(store: Store, key: string): Promise<{ first: true; token: string } | { first: false; record: KeyRecord }> {
   const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
   for (;;) {
     const claim = await store.claim(key, { staleAfterMs: CLAIM_STALE_MS });
-    if (claim.status === 'first') return undefined;
+    if (claim.status === 'first') return { first: true, token: claim.token };
     if (claim.state === 'completed') {
       const record = claim.result as KeyRecord;
       // Publishing takes milliseconds: a record still unpublished after the wait was left by a receiver that died.
-      if (record.published || Date.now() - record.recordedAt >= IN_PROGRESS_WAIT_MS) return record;
+      if (record.published || Date.now() - record.recordedAt >= IN_PROGRESS_WAIT_MS) return { first: false, record };
     }
     if (Date.now() >= deadline) {
       throw new HttpError('IDEMPOTENCY_KEY_IN_USE', 'another request with this idempotencyKey is still being processed; retry in a moment');
