@@ -8,10 +8,11 @@ import { routeModel, type Target } from './config.ts';
 import { costOf, findPrice } from './cost.ts';
 import { LlmError } from './errors.ts';
 import type { LlmGateway } from './llm-gateway.ts';
+import { promptSize, toolCallsText } from './prompt-size.ts';
 import { cacheKeyOf } from './response-cache.ts';
 import { openCall } from './router.ts';
 import { completionFromStream, type RelayResult, relayStream, replayAsStream } from './stream-relay.ts';
-import { estimateUsage, toolCallsText, type Usage, usageFromWire } from './usage.ts';
+import { estimateUsage, type Usage, usageFromWire } from './usage.ts';
 import { type ChatRequest, ChatRequestSchema, contentText } from './wire.ts';
 
 export interface ChatCall {
@@ -153,7 +154,7 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
     const completion = opened.completion;
     // What the model wrote, tool calls' names and arguments included: counted when the provider reports no usage.
     const text = completion.choices.map((c) => contentText(c.message?.content as string | null) + toolCallsText(c.message?.tool_calls)).join('');
-    const usage = usageFromWire(completion.usage, text) ?? (await estimateUsage(request.messages, text));
+    const usage = usageFromWire(completion.usage, text) ?? (await estimateUsage(request, text));
     const { costUsd, written } = record({ target: opened.target, upstreamModel: completion.model, usage, status: 'ok', attempts: opened.attempts });
     finish(written);
     // Awaited, so a client that has the answer finds the call in the ledger. The wait is one event-loop turn (the group
@@ -183,7 +184,7 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
     onEnd: async (result: RelayResult) => {
       clearTimeout(totalTimer);
       const status: UsageStatus = result.errorCode ? 'partial' : 'ok';
-      const usage = usageFromWire(result.usage, result.text) ?? (await estimateUsage(request.messages, result.text));
+      const usage = usageFromWire(result.usage, result.text) ?? (await estimateUsage(request, result.text));
       const { written } = record({
         target: opened.target,
         upstreamModel: firstChunk?.model,
@@ -201,9 +202,15 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
 }
 
 /** A cheap guess of the call's input, for the budget check before it: about 4 characters a token. */
+/**
+ * What a call is reserved against the budgets before it goes out: its prompt, at ~4 characters a token (no tokenizer
+ * on every call), tool definitions and images included. Not its answer: a budget refuses a call once it is spent,
+ * not one whose `max_tokens` might overrun it.
+ */
 function expectedSpend(gateway: LlmGateway, request: ChatRequest, target: Target | undefined): { costUsd: number; tokens: number } {
-  const characters = request.messages.reduce((sum, m) => sum + contentText(m.content).length, 0);
-  const tokens = Math.ceil(characters / 4);
+  const { messageTexts, toolsText, imageTokens } = promptSize(request);
+  const characters = messageTexts.reduce((sum, text) => sum + text.length, toolsText.length);
+  const tokens = Math.ceil(characters / 4) + imageTokens;
   const price = target && priceOf(gateway, request.model, target, [target]);
   return { tokens, costUsd: costOf({ inputTokens: tokens, outputTokens: 0, cachedTokens: 0, estimated: true }, price) };
 }

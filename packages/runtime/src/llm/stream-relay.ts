@@ -1,6 +1,7 @@
 // Relays a provider's stream to the client as OpenAI SSE, collecting text and usage; a break mid-way ends with an error event.
+
+import { toolCallsText } from './prompt-size.ts';
 import { formatSseData, SSE_DONE } from './sse.ts';
-import { toolCallsText } from './usage.ts';
 import type { ChatChunk, ChatCompletion, WireUsage } from './wire.ts';
 
 /** What a relayed stream delivered, for the ledger and the cache. */

@@ -1,5 +1,6 @@
 // Token usage: taken from the provider's `usage` when it is sound, otherwise counted with a tokenizer and marked estimated.
-import { type ChatMessage, contentText, type WireUsage } from './wire.ts';
+import { promptSize } from './prompt-size.ts';
+import type { ChatRequest, WireUsage } from './wire.ts';
 
 /** Tokens of one call. `estimated`: counted by the gateway because the provider reported none (or nonsense). */
 export interface Usage {
@@ -38,27 +39,21 @@ export async function countTextTokens(text: string): Promise<number> {
   return text ? (await loadTokenizer())(text) : 0;
 }
 
-/** Prompt tokens of `messages` the way OpenAI counts them: each message's text plus 3 tokens of framing, plus 3 to prime the answer. */
-export async function estimateInputTokens(messages: readonly ChatMessage[]): Promise<number> {
-  const count = await loadTokenizer();
-  return messages.reduce((sum, message) => sum + count(contentText(message.content)) + 3, 3);
-}
-
-/** Usage counted by the gateway: the request's messages in, `outputText` out. */
-export async function estimateUsage(messages: readonly ChatMessage[], outputText: string): Promise<Usage> {
-  return { inputTokens: await estimateInputTokens(messages), outputTokens: await countTextTokens(outputText), cachedTokens: 0, estimated: true };
-}
+/** What {@link estimateInputTokens} counts: the messages, and the tool definitions they may call. */
+export type PromptInput = Pick<ChatRequest, 'messages'> & { tools?: unknown };
 
 /**
- * What a model wrote in tool calls (each call's name and arguments, or a streamed delta's pieces of them), to count
- * with its text when the provider reports no usage: the same for an answer and for the stream of the same answer.
+ * Prompt tokens the way OpenAI counts them: each message's text and tool calls plus 3 tokens of framing, 3 to prime
+ * the answer, the tool definitions, and images by GPT-4o's tile formula ({@link promptSize}). PDFs and audio are
+ * not counted.
  */
-export function toolCallsText(calls: unknown[] | undefined): string {
-  if (!Array.isArray(calls)) return '';
-  return calls
-    .map((call) => {
-      const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
-      return `${typeof fn?.name === 'string' ? fn.name : ''}${typeof fn?.arguments === 'string' ? fn.arguments : ''}`;
-    })
-    .join('');
+export async function estimateInputTokens(prompt: PromptInput): Promise<number> {
+  const count = await loadTokenizer();
+  const { messageTexts, toolsText, imageTokens } = promptSize(prompt);
+  return messageTexts.reduce((sum, text) => sum + count(text) + 3, 3) + (toolsText ? count(toolsText) : 0) + imageTokens;
+}
+
+/** Usage counted by the gateway: the request's prompt in, `outputText` out. */
+export async function estimateUsage(prompt: PromptInput, outputText: string): Promise<Usage> {
+  return { inputTokens: await estimateInputTokens(prompt), outputTokens: await countTextTokens(outputText), cachedTokens: 0, estimated: true };
 }

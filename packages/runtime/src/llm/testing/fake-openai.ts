@@ -44,7 +44,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       );
     }
     const text = reply(body.messages, body as Record<string, unknown>);
-    const inputTokens = await estimateInputTokens(body.messages);
+    const inputTokens = await estimateInputTokens({ ...body, messages: body.messages ?? [] });
     const id = `chatcmpl-${++served}`;
     const created = Math.floor(Date.now() / 1000);
     if (body.stream)

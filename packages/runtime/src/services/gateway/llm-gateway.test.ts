@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LlmOptions } from '../../define/llm-options.ts';
 import { startFakeAnthropic } from '../../llm/testing/fake-anthropic.ts';
 import { type FakeProvider, startFakeOpenAi } from '../../llm/testing/fake-openai.ts';
+import { pngDataUrl } from '../../llm/testing/png.ts';
 import { type LlmStack, startLlmStack } from './__fixtures__/llm-stack.ts';
 
 let primary: FakeProvider;
@@ -369,6 +370,30 @@ describe('keys and budgets', () => {
     expect(usage.status).toBe(200);
     expect(await usage.json()).toMatchObject({ from: Date.UTC(2020, 0, 1), total: { calls: 3 }, byDay: [{ calls: 3 }] });
     expect((await fetch(`${stack.url}/v1/usage`)).status).toBe(401);
+  });
+});
+
+describe('budgets count what a prompt holds besides text', () => {
+  it('reserves an image by its size, so a call whose picture the budget cannot cover is refused before it goes out', async () => {
+    const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+    const { stack } = await start({ keys: [{ id: 'vision', sha256: sha('key-vision'), budget: { dailyTokens: 500 } }] });
+    const client = new OpenAI({ baseURL: `${stack.url}/llm/v1`, apiKey: 'key-vision', maxRetries: 0 });
+    const picture = (size: number): OpenAI.ChatCompletionMessageParam[] => [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'what is this?' },
+          { type: 'image_url', image_url: { url: pngDataUrl(size, size) } },
+        ],
+      },
+    ];
+    // 1024 px square: 765 tokens, more than the day's 500.
+    const error = await client.chat.completions.create({ model: 'solo', messages: picture(1024) }).catch((e) => e);
+    expect(error).toMatchObject({ status: 429, code: 'BUDGET_EXCEEDED' });
+    expect(primary.counts.requests).toBe(0);
+    // 300 px: one tile, 255 tokens.
+    await client.chat.completions.create({ model: 'solo', messages: picture(300) });
+    expect(primary.counts.requests).toBe(1);
   });
 });
 
