@@ -1,6 +1,7 @@
 // Trains the project's NLU and scores it on fixtures or by cross-validation: the engine of `bot test`.
 import { createRecognizer, type Recognizer } from '../nlu/index.ts';
 import type { LlmClientOptions } from '../nlu/llm-recognizer.ts';
+import { warmUp } from '../nlu/warm-up.ts';
 import type { Project } from '../project/types.ts';
 import { makeFolds } from './cross-validate.ts';
 import type { TestReport } from './report.ts';
@@ -28,6 +29,8 @@ export async function runNluTest(project: Project, options: NluTestOptions = {})
     llm: options.llm,
     onProgress: progress && ((done, total) => progress('training', done, total)),
   });
+  // Latencies are the steady state's, as a running bot's nlp service has them (it warms up the same way).
+  warmUp(recognizer, project);
   const cases: TestCase[] = project.fixtures;
   return scoreFixtures(cases, (testCase, parseOptions) => recognizer.parseAsync(testCase.text, parseOptions), {
     thresholds: options.thresholds,
@@ -45,7 +48,7 @@ async function crossValidate(project: Project, k: number, options: NluTestOption
   for (const [i, fold] of folds.entries()) {
     const recognizer = await createRecognizer(fold.train, { llm: options.llm });
     trainMs += recognizer.trainMs;
-    recognizers.push(recognizer);
+    recognizers.push(warmUp(recognizer, fold.train));
     options.onProgress?.('training', i + 1, folds.length);
   }
   // Score every held-out case with the model of its own fold, as one report.

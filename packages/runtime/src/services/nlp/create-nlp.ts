@@ -1,8 +1,8 @@
 // createNlp: the nlp service — consumes `inputs`, recognises intents (local engine, LLM or cascade), keeps conversation context.
 import path from 'node:path';
-import { findDates } from '../../nlu/date-values.ts';
 import type { RecognizerOptions } from '../../nlu/recognizer.ts';
-import { createRecognizer, type Recognizer } from '../../nlu/recognizer.ts';
+import { createRecognizer } from '../../nlu/recognizer.ts';
+import { warmUp } from '../../nlu/warm-up.ts';
 import type { Project } from '../../project/types.ts';
 import type { RunningService, ServiceContext, ServiceOptions } from '../service-context.ts';
 import { GROUPS, TOPICS } from '../topics.ts';
@@ -49,15 +49,4 @@ export async function createNlp(context: ServiceContext, options: NlpOptions = {
       await subscription.close();
     },
   };
-}
-
-/**
- * Parses a few training sentences before the first real message: the first parse pays for JIT
- * compilation and chrono-node's set-up (about 100 ms), which would otherwise land on a user.
- */
-function warmUp(recognizer: Recognizer, project: Project): Recognizer {
-  for (const example of project.examples.slice(0, 20)) recognizer.parse(`${example.text} tomorrow at 3pm`, { referenceTime: new Date() });
-  // The date parser is loaded on first use: a bot with dates loads it now, not on a user's message.
-  if (project.intents.some((i) => i.entities.some((e) => e.kind === 'date' || e.kind === 'datetime'))) findDates('tomorrow', new Date());
-  return recognizer;
 }
