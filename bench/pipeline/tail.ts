@@ -13,11 +13,15 @@ const rate = Number(process.argv[2] ?? 200);
 const seconds = Number(process.argv[3] ?? 10);
 const dev = await startProbeDev('tail');
 const url = `http://127.0.0.1:${dev.port}/v1/messages?wait=5000`;
-await load({ url, mode: 'rate', rate: 100, seconds: 3 });
-await sleep(3000);
-const measuredFrom = Date.now();
-const result = await load({ url, mode: 'rate', rate, seconds });
-await dev.stop();
+const measuredFrom = Date.now() + 6000;
+let result: { p50: number; p99: number };
+try {
+  await load({ url, mode: 'rate', rate: 100, seconds: 3 });
+  await sleep(Math.max(0, measuredFrom - Date.now()));
+  result = await load({ url, mode: 'rate', rate, seconds });
+} finally {
+  await dev.stop();
+}
 
 async function load(options: object): Promise<{ p50: number; p99: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./loadgen.ts', import.meta.url)), JSON.stringify(options)], {

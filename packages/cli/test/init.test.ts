@@ -66,7 +66,7 @@ describe('bot init --yes', () => {
 
     const check = await runLinkedBot(project, ['check']);
     expect(check.stderr).toBe('');
-    expect(check.stdout).toContain('my-ops (.): 4 intents, 96 examples, 3 actions, 24 fixtures — no problems');
+    expect(check.stdout).toContain('my-ops (.): 4 intents, 103 examples, 3 actions, 24 fixtures — no problems');
     expect(check.exitCode).toBe(0);
     // Loading the project must not create the ops database.
     expect(existsSync(path.join(project, '.bot'))).toBe(false);

@@ -1,7 +1,7 @@
 // `bot dev`: the bot's four services as child processes over the project's broker, with hot reload.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadProject } from '@inputbot/runtime/project';
+import { loadProject, type Project } from '@inputbot/runtime/project';
 import { removeDevState, writeDevState } from '../dev/dev-state.ts';
 import { isPortFree } from '../dev/free-port.ts';
 import { formatServiceLine } from '../dev/log-lines.ts';
@@ -83,7 +83,7 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   logger.info('');
   logger.success(`${color.bold(project.config.name)} is running — ready in ${ms} ms`);
   logger.info(
-    `  API      http://127.0.0.1:${port}/v1/messages   ${color.dim(`curl -XPOST 'localhost:${port}/v1/messages?wait=2000' -H 'content-type: application/json' -d '{"user":"ana","text":"hello"}'`)}`,
+    `  API      http://127.0.0.1:${port}/v1/messages   ${color.dim(`curl -XPOST 'localhost:${port}/v1/messages?wait=2000' -H 'content-type: application/json' -d '${JSON.stringify({ user: 'ana', text: sampleText(project) })}'`)}`,
   );
   logger.info(`  OpenAPI  http://127.0.0.1:${port}/openapi.json`);
   logger.info(
@@ -140,4 +140,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string):
     timer = setTimeout(() => reject(new Error(message())), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A message the bot understands, for the curl line: its first training example that quotes safely in a shell. */
+function sampleText(project: Project): string {
+  const example = project.examples.find((e) => e.intent !== 'none' && e.text.length <= 60 && !/['"\\\n]/.test(e.text));
+  return example?.text ?? 'hello';
 }

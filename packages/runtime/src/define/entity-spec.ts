@@ -10,6 +10,8 @@ export interface EntitySpec {
   kind: EntityKind;
   required: boolean;
   description?: string;
+  /** What the bot asks when the entity is required and missing, from `.meta({ ask })`; else a question from its kind. */
+  ask?: string;
   /** For `enum`: the allowed values. */
   values?: string[];
   /** For `enum`: other ways users say a value, from `.meta({ synonyms: { value: ['alias'] } })`. */
@@ -19,6 +21,7 @@ export interface EntitySpec {
 /** Metadata an entity schema may carry with `.meta({...})`. */
 export const EntityMetaSchema = z.looseObject({
   description: z.string().optional(),
+  ask: z.string().trim().min(1).optional(),
   synonyms: z.record(z.string(), z.array(z.string())).optional(),
 });
 
@@ -32,13 +35,14 @@ export function describeEntities(schema: z.ZodObject): EntitySpec[] {
 function describeEntity(name: string, field: AnySchema): EntitySpec {
   let required = true;
   let node: AnySchema = field;
-  const meta: { description?: string; synonyms?: Record<string, string[]> } = {};
+  const meta: { description?: string; ask?: string; synonyms?: Record<string, string[]> } = {};
   const collectMeta = (s: AnySchema) => {
     const found = z.globalRegistry.get(s);
     if (!found) return;
     const parsed = EntityMetaSchema.safeParse(found);
     if (!parsed.success) return;
     meta.description ??= parsed.data.description;
+    meta.ask ??= parsed.data.ask;
     meta.synonyms ??= parsed.data.synonyms;
   };
   // Unwrap optional/nullable/default/pipe wrappers down to the value type.
@@ -58,6 +62,7 @@ function describeEntity(name: string, field: AnySchema): EntitySpec {
   const def = node._zod.def as { type: string; format?: string; entries?: Record<string, string | number> };
   const spec: EntitySpec = { name, kind: 'text', required };
   if (meta.description) spec.description = meta.description;
+  if (meta.ask) spec.ask = meta.ask;
   switch (def.type) {
     case 'enum': {
       spec.kind = 'enum';

@@ -201,7 +201,6 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
   return { kind: 'stream', headers: { ...SSE_HEADERS, ...headers }, events };
 }
 
-/** A cheap guess of the call's input, for the budget check before it: about 4 characters a token. */
 /**
  * What a call is reserved against the budgets before it goes out: its prompt, at ~4 characters a token (no tokenizer
  * on every call), tool definitions and images included. Not its answer: a budget refuses a call once it is spent,

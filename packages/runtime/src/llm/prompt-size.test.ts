@@ -30,6 +30,12 @@ describe('estimated prompt tokens', () => {
     expect(await extra('data:image/png;base64,bm90IGFuIGltYWdl')).toBe(85 + 4 * 170);
   });
 
+  it('reads the size of the first 8 images of a call only, and counts the rest as of unknown size', async () => {
+    const picture = { type: 'image_url', image_url: { url: pngDataUrl(300, 300) } };
+    const messages: ChatMessage[] = [{ role: 'user', content: Array.from({ length: 10 }, () => picture) }];
+    expect(await estimateInputTokens({ messages })).toBe(3 + 3 + 8 * (85 + 170) + 2 * (85 + 4 * 170));
+  });
+
   it('counts tool definitions and the tool calls of earlier turns', async () => {
     const messages: ChatMessage[] = [{ role: 'user', content: 'move Apollo to done' }];
     const tools = [

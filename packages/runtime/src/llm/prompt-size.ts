@@ -12,11 +12,27 @@ export interface PromptSize {
   imageTokens: number;
 }
 
+type PromptInput = Pick<ChatRequest, 'messages'> & { tools?: unknown };
+
+// A call may be sized twice (its budget reservation, then its usage when the provider reports none).
+const sized = new WeakMap<PromptInput, PromptSize>();
+
 /** The request's `tools` and its messages' tool calls and images, besides their text. */
-export function promptSize(request: Pick<ChatRequest, 'messages'> & { tools?: unknown }): PromptSize {
+export function promptSize(request: PromptInput): PromptSize {
+  let size = sized.get(request);
+  if (!size) {
+    size = measure(request);
+    sized.set(request, size);
+  }
+  return size;
+}
+
+function measure(request: PromptInput): PromptSize {
   let imageTokens = 0;
+  let images = 0;
   const messageTexts = request.messages.map((message) => {
-    if (Array.isArray(message.content)) for (const part of message.content) imageTokens += imagePartTokens(part);
+    if (Array.isArray(message.content))
+      for (const part of message.content) if (part.type === 'image_url') imageTokens += imagePartTokens(part, images++ < MAX_SIZED_IMAGES);
     const calls = (message as { tool_calls?: unknown }).tool_calls;
     return contentText(message.content) + (Array.isArray(calls) ? toolCallsText(calls) : '');
   });
@@ -45,14 +61,16 @@ const TILE_TOKENS = 170;
 // An image whose size the gateway cannot read (a URL it does not fetch, a format it does not know) counts as a
 // square one of 1024 px or more: 4 tiles.
 const UNKNOWN_SIZE_TOKENS = LOW_DETAIL_TOKENS + 4 * TILE_TOKENS;
-// Enough of a data URL to reach the size in any PNG, GIF or WebP header and past a JPEG's EXIF and ICC segments.
-const HEADER_BASE64_CHARS = 256 * 1024;
+// How much of a data URL is read for the size (72 KB: any PNG, GIF or WebP header, and a JPEG's after most EXIF
+// segments), and of how many images in one call: reading a JPEG walks its segments, and this runs on the
+// gateway's event loop. An image past either limit counts as one of unknown size.
+const HEADER_BASE64_CHARS = 96 * 1024;
+const MAX_SIZED_IMAGES = 8;
 
-function imagePartTokens(part: { type: string; [key: string]: unknown }): number {
-  if (part.type !== 'image_url') return 0;
+function imagePartTokens(part: { type: string; [key: string]: unknown }, readSize: boolean): number {
   const image = part.image_url as { url?: unknown; detail?: unknown } | undefined;
   if (image?.detail === 'low') return LOW_DETAIL_TOKENS;
-  const size = typeof image?.url === 'string' ? dataUrlImageSize(image.url) : undefined;
+  const size = readSize && typeof image?.url === 'string' ? dataUrlImageSize(image.url) : undefined;
   return size ? highDetailTokens(size.width, size.height) : UNKNOWN_SIZE_TOKENS;
 }
 

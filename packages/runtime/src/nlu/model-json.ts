@@ -32,6 +32,7 @@ const EntitySpecSchema = z.object({
   kind: z.enum(['text', 'enum', 'number', 'date', 'datetime', 'boolean']),
   required: z.boolean(),
   description: z.string().optional(),
+  ask: z.string().optional(),
   values: z.array(z.string()).optional(),
   synonyms: z.record(z.string(), z.array(z.string())).optional(),
 });

@@ -46,7 +46,11 @@ export async function handleIntent(delivery: Delivery, deps: IntentHandlerDeps):
   // its ack, and the result it publishes, will not commit. The claim may look stale too, but the action is alive,
   // here: this delivery waits for it, then answers from the ledger (or runs it, if that run failed and let go).
   const mine = deps.running.get(key);
-  if (mine) await keepingLease(delivery, deps.leaseMs, mine);
+  if (mine) {
+    await keepingLease(delivery, deps.leaseMs, untilAborted(mine, delivery.signal));
+    // A shutdown that cut the first run short (it let its claim go) must not start the action again here.
+    if (delivery.signal.aborted) throw new ExecutorError('EXECUTOR_CLOSING', 'the executor stopped while the action ran');
+  }
   const registry = deps.registry();
   const startMs = spanTime();
   // Claim and `executing` are queued in one tick, so the store commits them together. For a duplicate the
@@ -103,11 +107,12 @@ async function runAndRecord(
   const renewClaim = async () => {
     if (lost || (await deps.store.renewClaim(key, token))) return;
     // The heartbeat did not reach the store for two leases (a debugger, a stopped process) and another consumer
-    // took the claim over: this action and that one may both have their effect. Said once, where it can be seen.
+    // took the claim over: this action and that one may both have their effect. Said once, where it can be seen;
+    // an action that blocks the event loop until it ends gives the heartbeat no turn, and goes unreported.
     lost = true;
     deps.logger.warn(
       { inputId: message.inputId, traceId: message.traceId },
-      `the idempotency claim on action ${message.intent} was taken over while it ran here (no heartbeat for ${claimStaleMs(deps.leaseMs)} ms): its effect may happen twice`,
+      `the idempotency claim on action ${message.intent} is no longer this executor's: another consumer took it over (after ${claimStaleMs(deps.leaseMs)} ms without a heartbeat) or completed it, so its effect may happen twice`,
     );
   };
   try {
@@ -135,6 +140,19 @@ async function runAndRecord(
     const at = outcome.ok ? undefined : outcome.at;
     deps.logger.warn({ inputId: message.inputId, traceId: message.traceId, error: result.error }, `action ${message.intent} failed${at ? ` at ${at}` : ''}`);
   }
+}
+
+/** Resolves when `work` settles or `signal` aborts, whichever is first. */
+function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void work.then(done);
+  });
 }
 
 /** ACTION_IN_PROGRESS, with the moment the broker should try the message again. */

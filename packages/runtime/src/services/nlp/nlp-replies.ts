@@ -13,12 +13,14 @@ export function humanize(name: string): string {
 export function fallbackReply(intents: readonly ProjectIntent[]): string {
   const offered = intents.filter((i) => i.name !== 'none').slice(0, FALLBACK_LIMIT);
   if (offered.length === 0) return "Sorry, I didn't get that.";
-  const items = offered.map((i) => i.description.trim().replace(/\.$/, '') || humanize(i.name));
-  return `Sorry, I didn't get that. I can help with: ${items.join(', ')}.`;
+  const items = offered.map((i) => sentenceCase(i.description.trim().replace(/\.$/, '')) || humanize(i.name));
+  // Descriptions are sentences of their own, often with commas: then the list needs a stronger separator.
+  return `Sorry, I didn't get that. I can help with: ${items.join(items.some((item) => item.includes(',')) ? '; ' : ', ')}.`;
 }
 
-/** The question for a missing entity, shaped by its kind ("Which status? (todo, in progress, done)"). */
+/** The question for a missing entity: its own (`.meta({ ask })`), or one shaped by its kind ("Which status? (todo, in progress, done)"). */
 export function slotQuestion(spec: EntitySpec): string {
+  if (spec.ask) return spec.ask;
   const label = humanize(spec.name);
   const hint = spec.description ? ` (${spec.description.trim().replace(/\.$/, '')})` : '';
   switch (spec.kind) {
@@ -28,7 +30,8 @@ export function slotQuestion(spec: EntitySpec): string {
       return `How many ${label}?${hint}`;
     case 'date':
     case 'datetime':
-      return `What ${label} date?${hint}`;
+      // The name of a date is often not a noun ("when", "due"): "When: which date and time? (When the meeting starts)".
+      return `${capitalize(label)}: which date${spec.kind === 'datetime' ? ' and time' : ''}?${hint}`;
     case 'boolean':
       return `${capitalize(label)}? (yes/no)`;
     default:
@@ -53,6 +56,11 @@ export function confirmationRetry(intent: ProjectIntent, entities: Record<string
 }
 
 export const CANCELLED_REPLY = "OK, I've cancelled that.";
+
+/** "Find a colleague" -> "find a colleague", to sit mid-sentence; "API keys" keeps its capitals. */
+function sentenceCase(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -33,7 +33,7 @@ export default defineIntent({
   ],
   entities: z.object({
     person: z.string().meta({ description: 'Who to meet: a name from the staff directory.' }),
-    when: z.iso.datetime().meta({ description: 'When the meeting starts.' }),
+    when: z.iso.datetime().meta({ description: 'When the meeting starts.', ask: 'When should the meeting start?' }),
     // Annotated without a leading article: "about the [roadmap](topic)" gives "roadmap".
     topic: z.string().optional().meta({ description: 'What the meeting is about.' }),
   }),
