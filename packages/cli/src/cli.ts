@@ -105,6 +105,7 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
   program
     .command('usage')
     .description('the LLM cost ledger: calls, tokens and USD by model, API key and day')
+    .argument('[dir]', 'the project folder (or -C)')
     .option('-C, --dir <dir>', 'the project folder', '.')
     .option('--since <when>', 'a span back from now (24h, 7d) or a date (2026-01-31)', '7d')
     .option('--json', 'print the totals as JSON')
@@ -114,6 +115,7 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
   dlq
     .command('list')
     .description('list dead letters with their last error')
+    .argument('[dir]', 'the project folder (or -C)')
     .option('-C, --dir <dir>', 'the project folder', '.')
     .option('--json', 'print as JSON')
     .action(run(async () => (await import('./commands/dlq.ts')).dlqListCommand));

@@ -9,3 +9,11 @@ export function resolveProjectDir(dir: string): string {
   if (!statSync(abs).isDirectory()) throw new CliError('PROJECT_NOT_FOUND', `${dir}: not a folder (pass the project folder)`);
   return abs;
 }
+
+/** The folder of a command that takes it both ways, `bot usage examples/ops-bot` or `bot usage -C examples/ops-bot`. */
+export function projectDirOf(positional: string | undefined, option: string): string {
+  if (positional !== undefined && option !== '.' && path.resolve(positional) !== path.resolve(option)) {
+    throw new CliError('PROJECT_DIR_TWICE', `two project folders given: ${positional} and -C ${option}; pass one`);
+  }
+  return resolveProjectDir(positional ?? option);
+}

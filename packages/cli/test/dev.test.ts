@@ -64,7 +64,7 @@ describe('bot dev', () => {
     const broker = createSqliteBroker({ path: path.join(root, '.bot/broker.db') });
     await broker.publish('inputs', { payload: { v: 1, type: 'input.received', text: 'no ids' } });
     await broker.close();
-    const deadLetters = async () => JSON.parse((await runBot(['dlq', 'list', '--dir', root, '--json'])).stdout) as { id: string; error: { code: string } }[];
+    const deadLetters = async () => JSON.parse((await runBot(['dlq', 'list', root, '--json'])).stdout) as { id: string; error: { code: string } }[];
     await expect
       .poll(deadLetters, { timeout: 10_000, interval: 200 })
       .toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'CONTRACT_INVALID' }) })]);

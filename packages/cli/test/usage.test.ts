@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 it('prints totals by model, key and day for the period, and JSON with --json', async () => {
-  const text = await runBot(['usage', '--dir', root, '--since', '24h']);
+  const text = await runBot(['usage', root, '--since', '24h']);
   expect(text.exitCode).toBe(0);
   const day = new Date(now).toISOString().slice(0, 10);
   const lines = text.stdout
@@ -74,5 +74,7 @@ it('fails with a usage error for a bad --since or a project that never ran', asy
   const empty = await mkdtemp(path.join(tmpdir(), 'inputbot-usage-empty-'));
   const never = await runBot(['usage', '--dir', empty]);
   expect([never.exitCode, never.stderr]).toEqual([2, expect.stringContaining('start the bot with bot dev first')]);
+  const twice = await runBot(['usage', root, '--dir', empty]);
+  expect([twice.exitCode, twice.stderr]).toEqual([2, expect.stringContaining(`two project folders given: ${root} and -C ${empty}`)]);
   await rm(empty, { recursive: true, force: true });
 });

@@ -4,10 +4,10 @@ import { withBroker } from '../dev/state-files.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { Logger } from '../output/logger.ts';
 import { color, symbols } from '../output/theme.ts';
-import { resolveProjectDir } from '../project-dir.ts';
+import { projectDirOf, resolveProjectDir } from '../project-dir.ts';
 
-export async function dlqListCommand(options: { dir: string; json?: boolean }, logger: Logger): Promise<number> {
-  const letters = await withBroker(resolveProjectDir(options.dir), (broker) => broker.listDeadLetters());
+export async function dlqListCommand(dir: string | undefined, options: { dir: string; json?: boolean }, logger: Logger): Promise<number> {
+  const letters = await withBroker(projectDirOf(dir, options.dir), (broker) => broker.listDeadLetters());
   if (options.json) logger.info(JSON.stringify(letters, null, 2));
   else if (letters.length === 0) logger.info(`${symbols.ok} no dead letters`);
   else

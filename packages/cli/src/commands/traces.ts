@@ -50,7 +50,7 @@ export function renderWaterfall(spans: Span[]): string {
     const offset = Math.round(((span.startMs - start) / total) * BAR);
     const width = Math.max(1, Math.round(((span.endMs - span.startMs) / total) * BAR));
     const attrs = Object.entries(span.attributes)
-      .map(([k, v]) => `${k}=${v}`)
+      .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(3)) : v}`)
       .join(' ');
     lines.push(
       `  ${span.service.padEnd(9)} ${span.name.padEnd(28).slice(0, 28)} ${' '.repeat(offset)}${'█'.repeat(Math.min(width, BAR - offset || 1))}`.padEnd(85) +

@@ -4,13 +4,13 @@ import { withStore } from '../dev/state-files.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { Logger } from '../output/logger.ts';
 import { color } from '../output/theme.ts';
-import { resolveProjectDir } from '../project-dir.ts';
+import { projectDirOf } from '../project-dir.ts';
 import { table } from '../reporters/format.ts';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-export async function usageCommand(options: { dir: string; since: string; json?: boolean }, logger: Logger): Promise<number> {
-  const root = resolveProjectDir(options.dir);
+export async function usageCommand(dir: string | undefined, options: { dir: string; since: string; json?: boolean }, logger: Logger): Promise<number> {
+  const root = projectDirOf(dir, options.dir);
   const from = parseSince(options.since);
   const totals = await withStore(root, (store) => store.usageTotals({ from }));
   if (options.json) {
