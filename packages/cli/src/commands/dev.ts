@@ -25,7 +25,7 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   const { project, problems } = await loadProject(root);
   const errors = problems.filter((p) => p.severity === 'error');
   if (!project || errors.length) {
-    for (const problem of errors) logger.error(formatProblem(problem));
+    for (const problem of errors) logger.stderr(formatProblem(problem));
     throw new CliError('PROJECT_INVALID', `the project has ${errors.length} problem${errors.length === 1 ? '' : 's'}; fix them and run bot dev again`);
   }
   const port = options.port ?? project.config.gateway.port;

@@ -38,7 +38,7 @@ export async function testCommand(dir: string, options: TestOptions, logger: Log
   const { project, problems } = await loadProject(root, { actions: Boolean(options.e2e), fixtureFiles });
   const errors = problems.filter((p) => p.severity === 'error');
   if (!project || errors.length) {
-    for (const problem of errors) logger.error(formatProblem(problem));
+    for (const problem of errors) logger.stderr(formatProblem(problem));
     throw new CliError(
       'PROJECT_INVALID',
       `the project has ${errors.length} problem${errors.length === 1 ? '' : 's'}; fix them (bot check lists them) and run bot test again`,

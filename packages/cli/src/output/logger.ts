@@ -8,6 +8,8 @@ export interface Logger {
   /** A line on stderr. */
   warn(message: string): void;
   error(message: string): void;
+  /** A line on stderr as it is, for text that carries its own mark (a formatted problem). */
+  stderr(message: string): void;
 }
 
 export interface LoggerStreams {
@@ -26,5 +28,6 @@ export function createLogger(streams: LoggerStreams = processStreams): Logger {
     success: (message) => streams.out(`${symbols.ok} ${message}\n`),
     warn: (message) => streams.err(`${symbols.warn} ${message}\n`),
     error: (message) => streams.err(`${symbols.fail} ${message}\n`),
+    stderr: (message) => streams.err(`${message}\n`),
   };
 }
