@@ -42,6 +42,17 @@ describe('bot check', () => {
     expect(run.stdout).toMatch(/3 intents, 10 examples, 1 actions, 2 fixtures — no problems/);
   });
 
+  it('warns about a broker this version cannot run, and bot dev refuses to start on it', async () => {
+    const config = `import { defineBot } from '@inputbot/runtime';\nexport default defineBot({ name: 'shop-bot', broker: { kind: 'nats' } });\n`;
+    const root = await writeProject({ ...base, 'bot.config.ts': config });
+    const run = await runBot(['check', root]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('bot.config.ts BROKER_NOT_AVAILABLE');
+    const dev = await runBot(['dev', root, '--port', '0', '--no-watch']);
+    expect(dev.exitCode).toBe(2);
+    expect(dev.stderr).toContain("broker.kind is 'nats', which this version cannot run yet");
+  });
+
   it('prints problems as data with --json', async () => {
     const run = await check({ 'fixtures/orders.yaml': '- text: hey\n  intent: greeet\n' }, ['--json']);
     expect(run.exitCode).toBe(1);

@@ -152,4 +152,13 @@ describe('bot test', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('fixtures/bad.yaml:1 FIXTURE_UNKNOWN_INTENT');
   });
+
+  it('exits 2 naming a --fixtures file that is not there, without a stack trace', async () => {
+    const root = await writeProject(files);
+    const run = await runBot(['test', root, '--fixtures', 'nope.yaml']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('FIXTURE_INVALID');
+    expect(run.stderr).toContain('no such file');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
 });

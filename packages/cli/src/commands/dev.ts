@@ -1,7 +1,7 @@
 // `bot dev`: the bot's four services as child processes over the project's broker, with hot reload.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadProject, type Project } from '@inputbot/runtime/project';
+import { brokerNotAvailable, loadProject, type Project } from '@inputbot/runtime/project';
 import { removeDevState, writeDevState } from '../dev/dev-state.ts';
 import { isPortFree } from '../dev/free-port.ts';
 import { formatServiceLine } from '../dev/log-lines.ts';
@@ -28,6 +28,7 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
     for (const problem of errors) logger.stderr(formatProblem(problem));
     throw new CliError('PROJECT_INVALID', `the project has ${errors.length} problem${errors.length === 1 ? '' : 's'}; fix them and run bot dev again`);
   }
+  if (project.config.broker.kind !== 'sqlite') throw new CliError('BROKER_NOT_AVAILABLE', brokerNotAvailable(project.config.broker.kind));
   const port = options.port ?? project.config.gateway.port;
   if (!(await isPortFree(port))) throw new CliError('PORT_IN_USE', `port ${port} is in use: stop what uses it or pass --port <n>`);
   mkdirSync(path.join(root, '.bot'), { recursive: true });

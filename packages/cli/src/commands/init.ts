@@ -66,7 +66,10 @@ export async function initCommand(dir: string | undefined, options: InitOptions,
   ];
   for (const step of steps) if (step) logger.info(`  ${step}`);
   if (choices.nlu !== 'local') logger.info(`\n${symbols.info} nlu ${choices.nlu} calls an LLM: copy .env.example to .env and set your provider key`);
-  if (choices.broker === 'nats') logger.info(`${symbols.info} broker nats needs a NATS server with JetStream: set NATS_URL in .env`);
+  if (choices.broker === 'nats')
+    logger.warn(
+      'broker nats is not built yet: bot check warns and bot dev refuses it until the NATS adapter lands (it will need a NATS server with JetStream and NATS_URL); set broker.kind to sqlite to run the bot now',
+    );
   return EXIT.ok;
 }
 

@@ -38,7 +38,7 @@ const NLU_CHOICES = [
 
 const BROKER_CHOICES = [
   { value: 'sqlite', name: 'sqlite', description: 'embedded: a file under .bot/, nothing to run (one machine)' },
-  { value: 'nats', name: 'nats', description: 'NATS JetStream: for a cluster (needs a NATS server)' },
+  { value: 'nats', name: 'nats (not built yet)', description: 'NATS JetStream, for a cluster: bot dev cannot run it yet' },
 ] as const;
 
 export const DEFAULTS = { template: 'starter', nlu: 'local', broker: 'sqlite' } as const;

@@ -47,6 +47,9 @@ export async function loadProject(root: string, options: LoadProjectOptions = {}
     const configFiles = configName ? [path.join(absRoot, configName)] : [];
     await loader.prepare([...configFiles, ...intentFiles, ...actionFiles, ...promptFiles]);
     const config = await loadConfig(absRoot, configName, loader, problems);
+    if (config && config.broker.kind !== 'sqlite') {
+      problems.warn('BROKER_NOT_AVAILABLE', brokerNotAvailable(config.broker.kind), { file: configName as string });
+    }
     const broken: BrokenIntentFiles = { sources: [] };
     const intents = await loadIntents(absRoot, intentFiles, loader, problems, broken);
     const dataFiles = await listFiles(absRoot, 'data', DATA_FILE);
@@ -362,4 +365,9 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length] as number;
+}
+
+/** Why a project whose broker is not sqlite cannot run yet: the NATS adapter is still to come. */
+export function brokerNotAvailable(kind: string): string {
+  return `broker.kind is '${kind}', which this version cannot run yet (only the embedded sqlite broker is built): bot dev refuses it; set broker: { kind: 'sqlite' } to run the bot`;
 }

@@ -5,6 +5,7 @@ import type { SourceLocation } from './types.ts';
 export const PROBLEM_CODES = {
   CONFIG_MISSING: 'no bot.config.ts in the project root',
   CONFIG_INVALID: 'bot.config.ts does not match the configuration schema',
+  BROKER_NOT_AVAILABLE: 'broker.kind names a broker this version cannot run yet (nats): bot dev refuses it',
   MODULE_SYNTAX: 'a TypeScript file does not compile',
   MODULE_THROWS: 'a file throws when it is imported',
   MODULE_EMPTY: 'a file in intents/, actions/ or prompts/ exports no intent, action or prompt',

@@ -17,7 +17,16 @@ export type ReadRecordsResult = { ok: true; records: LocatedRecord[] } | { ok: f
  * (a list, or a map whose `listKey` holds the list).
  */
 export async function readRecords(file: string, listKeys: readonly string[]): Promise<ReadRecordsResult> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : `cannot read it: ${(error as Error).message}`,
+    };
+  }
   return file.endsWith('.jsonl') ? parseJsonl(text) : parseYamlList(text, listKeys);
 }
 
