@@ -12,7 +12,8 @@ export interface PromptSize {
   imageTokens: number;
 }
 
-type PromptInput = Pick<ChatRequest, 'messages'> & { tools?: unknown };
+/** What a prompt is sized from: the messages, and the tool definitions they may call. */
+export type PromptInput = Pick<ChatRequest, 'messages'> & { tools?: unknown };
 
 // A call may be sized twice (its budget reservation, then its usage when the provider reports none).
 const sized = new WeakMap<PromptInput, PromptSize>();

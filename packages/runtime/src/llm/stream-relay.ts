@@ -1,5 +1,4 @@
 // Relays a provider's stream to the client as OpenAI SSE, collecting text and usage; a break mid-way ends with an error event.
-
 import { toolCallsText } from './prompt-size.ts';
 import { formatSseData, SSE_DONE } from './sse.ts';
 import type { ChatChunk, ChatCompletion, WireUsage } from './wire.ts';

@@ -1,6 +1,6 @@
 // Token usage: taken from the provider's `usage` when it is sound, otherwise counted with a tokenizer and marked estimated.
-import { promptSize } from './prompt-size.ts';
-import type { ChatRequest, WireUsage } from './wire.ts';
+import { type PromptInput, promptSize } from './prompt-size.ts';
+import type { WireUsage } from './wire.ts';
 
 /** Tokens of one call. `estimated`: counted by the gateway because the provider reported none (or nonsense). */
 export interface Usage {
@@ -38,9 +38,6 @@ function loadTokenizer(): Promise<CountTokens> {
 export async function countTextTokens(text: string): Promise<number> {
   return text ? (await loadTokenizer())(text) : 0;
 }
-
-/** What {@link estimateInputTokens} counts: the messages, and the tool definitions they may call. */
-export type PromptInput = Pick<ChatRequest, 'messages'> & { tools?: unknown };
 
 /**
  * Prompt tokens the way OpenAI counts them: each message's text and tool calls plus 3 tokens of framing, 3 to prime
