@@ -51,7 +51,14 @@ const ModelJsonSchema = z.object({
   ),
   classifier: z.object({
     classes: z.array(z.string()),
-    features: z.object({ charMin: z.number(), charMax: z.number(), wordWeight: z.number(), charWeight: z.number(), minDf: z.number() }),
+    features: z.object({
+      charMin: z.number(),
+      charMax: z.number(),
+      wordWeight: z.number(),
+      charWeight: z.number(),
+      minDf: z.number(),
+      lettersOnlyWeight: z.number().optional(),
+    }),
     temperature: z.number(),
     hashes: base64,
     idf: base64,

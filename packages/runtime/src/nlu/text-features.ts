@@ -13,9 +13,15 @@ export interface TextFeatureConfig {
   charWeight: number;
   /** Features seen in fewer training texts than this are dropped. */
   minDf: number;
+  /**
+   * The char block's weight, relative to `charWeight`, in a text none of whose words the vocabulary knows. Its only
+   * evidence is then letters it shares with training words ("hello" with "Apollo"), weaker than words: at full
+   * weight a one-word greeting could score as an intent. Absent in models trained before it: 1.
+   */
+  lettersOnlyWeight?: number;
 }
 
-export const DEFAULT_TEXT_FEATURES: TextFeatureConfig = { charMin: 3, charMax: 5, wordWeight: 1, charWeight: 1, minDf: 2 };
+export const DEFAULT_TEXT_FEATURES: TextFeatureConfig = { charMin: 3, charMax: 5, wordWeight: 1, charWeight: 1, minDf: 2, lettersOnlyWeight: 0.5 };
 
 const WORD = 0;
 const CHAR = 1;
@@ -116,7 +122,7 @@ export function createVectorize(vectorizer: TextVectorizer): (text: string) => S
   });
   const buffer: HashBuffer = { hashes: [], blocks: [] };
   const counts = new Map<number, number>();
-  const { wordWeight, charWeight } = vectorizer.config;
+  const { wordWeight, charWeight, lettersOnlyWeight = 1 } = vectorizer.config;
   return function vectorize(text) {
     hashFeatures(text, vectorizer.config, buffer);
     counts.clear();
@@ -133,7 +139,11 @@ export function createVectorize(vectorizer: TextVectorizer): (text: string) => S
       const b = vectorizer.blocks[c] as number;
       norms[b] = (norms[b] as number) + v * v;
     });
-    const scale = [wordWeight / (Math.sqrt(norms[WORD] as number) || 1), charWeight / (Math.sqrt(norms[CHAR] as number) || 1)];
+    const knowsWords = (norms[WORD] as number) > 0;
+    const scale = [
+      wordWeight / (Math.sqrt(norms[WORD] as number) || 1),
+      (charWeight * (knowsWords ? 1 : lettersOnlyWeight)) / (Math.sqrt(norms[CHAR] as number) || 1),
+    ];
     indices.forEach((c, i) => {
       values[i] = (values[i] as number) * (scale[vectorizer.blocks[c] as number] as number);
     });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { STATUS, TASK_BOT } from './__fixtures__/task-bot.ts';
 import { loadModel, trainModel } from './index.ts';
+import { DEFAULT_CLASSIFIER } from './intent-classifier.ts';
+import { DEFAULT_HYPERPARAMETERS } from './train-model.ts';
 
 // Local time, so the expected dates hold in any time zone: Wednesday 6 March 2024, noon.
 const WEDNESDAY = new Date(2024, 2, 6, 12, 0);
@@ -40,6 +42,37 @@ describe('trainModel', () => {
     expect(parse('what is the weather in paris').intent.name).toBe('none');
     expect(parse('tell me a funny joke').intent.name).toBe('none');
     expect(parse('show my tasks').intent.name).toBe('list_tasks');
+  });
+
+  it('treats a text whose words it has never seen as weak evidence: a lone greeting is not an intent by its letters', () => {
+    // "hello" shares letters with "Apollo", which the status intent's examples repeat; no example says hello.
+    const projects = ['Apollo', 'Apollo', 'Apollo', 'Gemini', 'Apollo', 'Zeus', 'Apollo', 'Hermes'];
+    const data = {
+      intents: [
+        { name: 'update_status', entities: [] },
+        { name: 'list_tasks', entities: [] },
+        { name: 'none', entities: [] },
+      ],
+      examples: [
+        ...projects.map((p, i) => ({ intent: 'update_status', text: `${['move', 'set', 'put', 'change'][i % 4]} ${p} to done`, entities: [] })),
+        ...['show my tasks', 'list my tasks', 'what are my tasks', 'which tasks are open'].map((text) => ({ intent: 'list_tasks', text, entities: [] })),
+        ...['what is the weather', 'tell me a joke', 'who won the game', 'play some music'].map((text) => ({ intent: 'none', text, entities: [] })),
+      ],
+    };
+    const parseWith = (lettersOnlyWeight: number) => {
+      const features = { ...DEFAULT_CLASSIFIER.features, lettersOnlyWeight };
+      return trainModel(data, { hyperparameters: { ...DEFAULT_HYPERPARAMETERS, classifier: { ...DEFAULT_CLASSIFIER, features } } });
+    };
+    const atFullWeight = parseWith(1);
+    expect(atFullWeight.parse('hello').intent.name).toBe('update_status');
+    // A model saved before the setting existed keeps answering as it was trained to.
+    const saved = JSON.parse(JSON.stringify(atFullWeight.toJSON()));
+    delete saved.classifier.features.lettersOnlyWeight;
+    expect(loadModel(saved).parse('hello')).toEqual(atFullWeight.parse('hello'));
+    const model = trainModel(data);
+    expect(model.parse('hello').intent.name).toBe('none');
+    // A word it knows is evidence again, misspelt neighbours and all.
+    expect(model.parse('mvoe Apolo to done').intent.name).toBe('update_status');
   });
 
   it('answers none below the threshold', () => {
