@@ -289,6 +289,23 @@ describe('executor service', () => {
     expect(warnings.join('')).not.toContain('intent failed');
   });
 
+  it('does not start an action again at shutdown when the run a redelivery waited for was cut short', async () => {
+    harness = await openHarness({ drainTimeoutMs: 200 });
+    const { slow, runs } = slowAction(1_000);
+    const executor = await createExecutor(harness.context(taskProject([slow])), FAST);
+    const message = await publish(intentMessage());
+    await waitFor(async () => (runs() === 1 ? true : undefined), 'the first run');
+    // A copy of the same intent, delivered beside the first: it waits for the run in this process.
+    await harness.broker.publish(TOPICS.intents, { payload: message });
+    const intents = async () => (await harness.broker.stats()).find((t) => t.topic === TOPICS.intents)?.groups[0];
+    await waitFor(async () => ((await intents())?.inFlight === 2 ? true : undefined), 'the copy in flight');
+    // Closing waits 200 ms for the handlers, then aborts them: the first run lets its claim go, and the copy must
+    // not take it and run the action while the executor stops.
+    await executor.close();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(runs()).toBe(1);
+  });
+
   it('says once, as a warning, that its claim was taken over while the action ran', async () => {
     harness = await openHarness();
     const { slow, runs } = slowAction(800);

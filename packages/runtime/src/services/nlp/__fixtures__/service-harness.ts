@@ -42,9 +42,10 @@ export async function waitFor<T>(find: () => T | undefined | Promise<T | undefin
   }
 }
 
-export async function openHarness(): Promise<ServiceHarness> {
+/** `drainTimeoutMs`: how long closing a service waits for its running handlers before aborting them. */
+export async function openHarness(options: { drainTimeoutMs?: number } = {}): Promise<ServiceHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'inputbot-services-'));
-  const broker = createSqliteBroker({ path: join(dir, 'broker.db') });
+  const broker = createSqliteBroker({ path: join(dir, 'broker.db'), ...options });
   const store = createSqliteStore({ path: join(dir, 'state.db') });
   const replies: ReplyMessage[] = [];
   const intents: IntentRecognized[] = [];
