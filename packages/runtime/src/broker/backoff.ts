@@ -18,3 +18,12 @@ export function retryAfterOf(thrown: unknown): number | undefined {
   const ms = typeof thrown === 'object' && thrown !== null ? (thrown as { retryAfterMs?: unknown }).retryAfterMs : undefined;
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.round(ms) : undefined;
 }
+
+/**
+ * The delay a handler asked for by throwing a value with `deferMs`: not a failure but "not yet" (the work is
+ * someone else's for now), so the redelivery does not use up an attempt. Undefined when it did not ask.
+ */
+export function deferredBy(thrown: unknown): number | undefined {
+  const ms = typeof thrown === 'object' && thrown !== null ? (thrown as { deferMs?: unknown }).deferMs : undefined;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.round(ms) : undefined;
+}

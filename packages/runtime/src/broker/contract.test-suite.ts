@@ -140,6 +140,27 @@ export function runBrokerContract(name: string, makeFixture: () => Promise<Broke
       expect(t2 - t1).toBeLessThan(4_000);
     });
 
+    it('redelivers a message its handler defers without using up an attempt, then counts failures from there', async () => {
+      const broker = await open();
+      const attempts: number[] = [];
+      await broker.consume(
+        topic,
+        'g',
+        async (d) => {
+          attempts.push(d.attempt);
+          // Four times "not yet" (more than maxAttempts), then a real failure, then success.
+          if (attempts.length <= 4) throw Object.assign(new Error('held elsewhere'), { code: 'IN_PROGRESS', deferMs: 5 });
+          if (attempts.length === 5) throw Object.assign(new Error('down'), { code: 'BACKEND_DOWN' });
+        },
+        { maxAttempts: 2, ...fast },
+      );
+      await broker.publish(topic, { payload: 'x' });
+      await waitFor(() => attempts.length === 6, undefined, 'the delivery after the failure');
+      await waitFor(async () => depth(await broker.stats(), topic, 'g') === 0, undefined, 'ack');
+      expect(attempts).toEqual([1, 1, 1, 1, 1, 2]);
+      expect(await broker.listDeadLetters(topic)).toEqual([]);
+    });
+
     it('dead-letters after maxAttempts with the last error, and replays on request', async () => {
       const broker = await open();
       let healthy = false;

@@ -188,3 +188,28 @@ describe('sqlite broker retention', () => {
     }
   });
 });
+
+describe('sqlite broker schema', () => {
+  it('opens a broker file from before deliveries had a lease token, and delivers what it holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-migrate-'));
+    const file = join(dir, 'broker.db');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE broker_deliveries (grp INTEGER NOT NULL, seq INTEGER NOT NULL, okey TEXT, available_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, leased INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (grp, seq)) WITHOUT ROWID`);
+    old.close();
+    const broker = createSqliteBroker({ path: file });
+    try {
+      const seen: unknown[] = [];
+      await broker.consume('work', 'g', async (d) => {
+        seen.push(d.payload);
+        if (seen.length === 1) throw Object.assign(new Error('not yet'), { deferMs: 5 });
+      });
+      await broker.publish('work', { payload: 'kept' });
+      await waitFor(() => seen.length === 2, 10_000, 'the deferred message again');
+      expect(seen).toEqual(['kept', 'kept']);
+    } finally {
+      await broker.close({ timeoutMs: 10 });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // A work-queue consumer on SQLite: leases batches, runs handlers with bounded concurrency, settles in the next transaction.
 import { setMaxListeners } from 'node:events';
 import { toErrorData } from '../contracts/error-data.ts';
-import { backoffDelay, type ResolvedBackoff, retryAfterOf } from './backoff.ts';
+import { backoffDelay, deferredBy, type ResolvedBackoff, retryAfterOf } from './backoff.ts';
 import { checkTopic, serialise } from './sqlite-message.ts';
 import type { LeasedMessage, PendingPublish, Settlement, SqliteQueue } from './sqlite-queue.ts';
 import { BrokerError, type BrokerMessageInput, type ConsumeOptions, type Delivery, type DeliveryHandler, type Subscription } from './types.ts';
@@ -155,18 +155,21 @@ export class SqliteConsumer implements Subscription {
     result.then(
       () => {
         outbox.open = false;
-        this.settled({ kind: 'ack', seq: message.seq, attempts: message.attempts, ...(outbox.items.length > 0 && { publish: outbox.items }) });
+        this.settled({ kind: 'ack', seq: message.seq, lease: message.lease, ...(outbox.items.length > 0 && { publish: outbox.items }) });
       },
       (thrown: unknown) => {
         outbox.open = false;
         const error = toErrorData(thrown);
         this.options.onError?.(error, delivery);
-        const { seq, attempts } = message;
-        if (error.nonRetryable || attempts >= this.options.maxAttempts) this.settled({ kind: 'dead', seq, attempts, error });
+        const { seq, lease, attempts } = message;
+        const deferMs = deferredBy(thrown);
+        if (deferMs !== undefined && !error.nonRetryable)
+          this.settled({ kind: 'defer', seq, lease, error, retryAt: Date.now() + Math.min(deferMs, this.options.backoff.maxMs) });
+        else if (error.nonRetryable || attempts >= this.options.maxAttempts) this.settled({ kind: 'dead', seq, lease, error });
         else {
           const asked = retryAfterOf(thrown);
           const delay = asked === undefined ? backoffDelay(attempts, this.options.backoff) : Math.min(asked, this.options.backoff.maxMs);
-          this.settled({ kind: 'nack', seq, attempts, error, retryAt: Date.now() + delay });
+          this.settled({ kind: 'nack', seq, lease, error, retryAt: Date.now() + delay });
         }
       },
     );
@@ -203,7 +206,7 @@ export class SqliteConsumer implements Subscription {
       attempt: message.attempts,
       publishedAt: message.published_at,
       signal: this.abort.signal,
-      extendLease: async (ms = options.leaseMs) => this.state !== 'closed' && queue.extendLease(group, message.seq, message.attempts, Date.now() + ms),
+      extendLease: async (ms = options.leaseMs) => this.state !== 'closed' && queue.extendLease(group, message.seq, message.lease, Date.now() + ms),
       publishOnAck: (topic: string, input: BrokerMessageInput) => {
         if (!outbox.open) throw new BrokerError('BROKER_INVALID_ARGUMENT', `publishOnAck after the handler of ${message.id} settled: call it before returning`);
         checkTopic(topic);

@@ -15,9 +15,10 @@ export interface StoredMessage {
   published_at: number;
 }
 
-/** A message leased to a consumer; `attempts` (this delivery's number) is the lease token. */
+/** A message leased to a consumer: `attempts` is this delivery's number, `lease` the token its ack or nack carries. */
 export interface LeasedMessage extends StoredMessage {
   attempts: number;
+  lease: number;
 }
 
 export interface NewMessage {
@@ -33,11 +34,11 @@ export interface PendingPublish {
   message: NewMessage;
 }
 
-/** A handler's outcome, applied in the next transaction of its consumer. */
+/** A handler's outcome, applied in the next transaction of its consumer. `defer`: a nack that gives its attempt back. */
 export type Settlement =
-  | { kind: 'ack'; seq: number; attempts: number; publish?: readonly PendingPublish[] }
-  | { kind: 'nack'; seq: number; attempts: number; retryAt: number; error: ErrorData }
-  | { kind: 'dead'; seq: number; attempts: number; error: ErrorData };
+  | { kind: 'ack'; seq: number; lease: number; publish?: readonly PendingPublish[] }
+  | { kind: 'nack' | 'defer'; seq: number; lease: number; retryAt: number; error: ErrorData }
+  | { kind: 'dead'; seq: number; lease: number; error: ErrorData };
 
 export interface SettleAndLease {
   leased: LeasedMessage[];
@@ -54,6 +55,7 @@ export interface LeaseRequest {
 
 interface CandidateRow extends StoredMessage {
   attempts: number;
+  lease: number;
   last_error: string | null;
 }
 
@@ -95,20 +97,23 @@ function prepare(db: SqliteDatabase) {
       'INSERT INTO broker_deliveries (grp, seq, okey, available_at) SELECT ?, seq, okey, published_at FROM broker_messages WHERE topic = ? AND fanout = 1',
     ),
     candidates: s(`
-      SELECT d.seq, d.attempts, d.last_error, m.id, m.topic, m.okey, m.headers, m.payload, m.published_at
+      SELECT d.seq, d.attempts, d.lease, d.last_error, m.id, m.topic, m.okey, m.headers, m.payload, m.published_at
       FROM broker_deliveries d JOIN broker_messages m ON m.seq = d.seq
       WHERE d.grp = ? AND d.available_at <= ?
         AND (d.okey IS NULL OR d.seq = (SELECT min(x.seq) FROM broker_deliveries x WHERE x.grp = d.grp AND x.okey = d.okey))
       ORDER BY d.seq LIMIT ?`),
-    lease: s('UPDATE broker_deliveries SET available_at = ?, attempts = attempts + 1, leased = 1 WHERE grp = ? AND seq = ?'),
-    ack: s('DELETE FROM broker_deliveries WHERE grp = ? AND seq = ? AND attempts = ? AND leased = 1'),
-    nack: s('UPDATE broker_deliveries SET available_at = ?, leased = 0, last_error = ? WHERE grp = ? AND seq = ? AND attempts = ? AND leased = 1'),
-    extend: s('UPDATE broker_deliveries SET available_at = ? WHERE grp = ? AND seq = ? AND attempts = ? AND leased = 1'),
+    lease: s('UPDATE broker_deliveries SET available_at = ?, attempts = attempts + 1, lease = lease + 1, leased = 1 WHERE grp = ? AND seq = ?'),
+    ack: s('DELETE FROM broker_deliveries WHERE grp = ? AND seq = ? AND lease = ? AND leased = 1'),
+    nack: s('UPDATE broker_deliveries SET available_at = ?, leased = 0, last_error = ? WHERE grp = ? AND seq = ? AND lease = ? AND leased = 1'),
+    defer: s(
+      'UPDATE broker_deliveries SET available_at = ?, leased = 0, last_error = ?, attempts = attempts - 1 WHERE grp = ? AND seq = ? AND lease = ? AND leased = 1',
+    ),
+    extend: s('UPDATE broker_deliveries SET available_at = ? WHERE grp = ? AND seq = ? AND lease = ? AND leased = 1'),
     bury: s(`
       INSERT INTO broker_dead_letters (topic, grp, message_id, okey, headers, payload, attempts, error, published_at, dead_at)
       SELECT m.topic, d.grp, m.id, m.okey, m.headers, m.payload, d.attempts, ?, m.published_at, ?
-      FROM broker_deliveries d JOIN broker_messages m ON m.seq = d.seq WHERE d.grp = ? AND d.seq = ? AND d.attempts = ?`),
-    removeDelivery: s('DELETE FROM broker_deliveries WHERE grp = ? AND seq = ? AND attempts = ?'),
+      FROM broker_deliveries d JOIN broker_messages m ON m.seq = d.seq WHERE d.grp = ? AND d.seq = ? AND d.lease = ?`),
+    removeDelivery: s('DELETE FROM broker_deliveries WHERE grp = ? AND seq = ? AND lease = ?'),
     anyLeasable: s('SELECT 1 FROM broker_deliveries WHERE grp = ? AND available_at <= ? LIMIT 1').pluck(),
     nextAvailable: s('SELECT min(available_at) FROM broker_deliveries WHERE grp = ? AND available_at > ?').pluck(),
     fanout: s(
@@ -199,8 +204,8 @@ export class SqliteQueue {
     return this.settleAndLeaseTx.immediate(grp, settlements, request);
   }
 
-  extendLease(grp: number, seq: number, attempts: number, until: number): boolean {
-    return this.stmts.extend.run(until, grp, seq, attempts).changes === 1;
+  extendLease(grp: number, seq: number, lease: number, until: number): boolean {
+    return this.stmts.extend.run(until, grp, seq, lease).changes === 1;
   }
 
   /** Whether the group may have a delivery to lease now: a read, so checking takes no write lock. */
@@ -252,19 +257,19 @@ export class SqliteQueue {
   }
 
   private settle(grp: number, settlement: Settlement, now: number, published: Set<string>): void {
-    const { seq, attempts } = settlement;
+    const { seq, lease } = settlement;
     if (settlement.kind === 'ack') {
       // A lost lease (another consumer took the message) acks nothing, and its output is that consumer's to publish.
-      if (this.stmts.ack.run(grp, seq, attempts).changes === 1 && settlement.publish?.length) {
+      if (this.stmts.ack.run(grp, seq, lease).changes === 1 && settlement.publish?.length) {
         this.insert(settlement.publish, now);
         for (const { topic } of settlement.publish) published.add(topic);
       }
-    } else if (settlement.kind === 'nack') this.stmts.nack.run(settlement.retryAt, JSON.stringify(settlement.error), grp, seq, attempts);
-    else this.bury(grp, seq, attempts, settlement.error, now);
+    } else if (settlement.kind === 'dead') this.bury(grp, seq, lease, settlement.error, now);
+    else this.stmts[settlement.kind].run(settlement.retryAt, JSON.stringify(settlement.error), grp, seq, lease);
   }
 
-  private bury(grp: number, seq: number, attempts: number, error: ErrorData, now: number): void {
-    if (this.stmts.bury.run(JSON.stringify(error), now, grp, seq, attempts).changes === 1) this.stmts.removeDelivery.run(grp, seq, attempts);
+  private bury(grp: number, seq: number, lease: number, error: ErrorData, now: number): void {
+    if (this.stmts.bury.run(JSON.stringify(error), now, grp, seq, lease).changes === 1) this.stmts.removeDelivery.run(grp, seq, lease);
   }
 
   private lease(grp: number, request: LeaseRequest): { leased: LeasedMessage[]; buried: number } {
@@ -279,7 +284,7 @@ export class SqliteQueue {
           message: `not acked within its lease on ${row.attempts} deliveries (the consumer crashed or hung)`,
           nonRetryable: false,
         };
-        this.bury(grp, row.seq, row.attempts, error, request.now);
+        this.bury(grp, row.seq, row.lease, error, request.now);
         buried++;
         continue;
       }
@@ -293,6 +298,7 @@ export class SqliteQueue {
         payload: row.payload,
         published_at: row.published_at,
         attempts: row.attempts + 1,
+        lease: row.lease + 1,
       });
     }
     return { leased, buried };

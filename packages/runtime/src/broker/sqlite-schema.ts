@@ -3,7 +3,8 @@ import type { SqliteDatabase } from '../sqlite/open.ts';
 
 // `available_at` is the one clock a delivery needs: ready rows hold their publish time, leased rows their
 // lease expiry, nacked rows their retry time. A row is leasable when it has passed, which makes an expired
-// lease redeliverable without any sweeper. `attempts` doubles as the lease token for ack and nack.
+// lease redeliverable without any sweeper. `lease` counts every lease and is the token for ack and nack;
+// `attempts` counts the deliveries that used up an attempt (a deferral gives its attempt back).
 const DDL = `
 CREATE TABLE IF NOT EXISTS broker_messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS broker_deliveries (
   attempts INTEGER NOT NULL DEFAULT 0,
   leased INTEGER NOT NULL DEFAULT 0,
   last_error TEXT,
+  lease INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (grp, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS broker_deliveries_key ON broker_deliveries (grp, okey, seq) WHERE okey IS NOT NULL;
@@ -59,5 +61,11 @@ CREATE INDEX IF NOT EXISTS broker_dead_letters_topic ON broker_dead_letters (top
 
 /** Creates the tables if they are missing. Safe to run from several processes at once. */
 export function migrateBrokerSchema(db: SqliteDatabase): void {
-  db.transaction(() => db.exec(DDL)).immediate();
+  db.transaction(() => {
+    db.exec(DDL);
+    // Columns added since a table was first created (a .bot/ state folder from an earlier version). Rows leased
+    // before have lease 0 and are taken over when their lease expires.
+    const deliveries = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('broker_deliveries') as string[];
+    if (!deliveries.includes('lease')) db.exec('ALTER TABLE broker_deliveries ADD COLUMN lease INTEGER NOT NULL DEFAULT 0');
+  }).immediate();
 }

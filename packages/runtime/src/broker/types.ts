@@ -19,7 +19,7 @@ export interface Delivery {
   payload: unknown;
   headers: Record<string, string>;
   orderingKey?: string;
-  /** 1 on the first delivery, then 2, 3… (a redelivery after a crash or a nack counts). Always 1 for fan-out. */
+  /** 1 on the first delivery, then 2, 3… (a redelivery after a crash or a nack counts; one after a deferral does not). Always 1 for fan-out. */
   attempt: number;
   publishedAt: number;
   /** Aborted when the consumer is closing and its drain timeout has passed: stop work, the lease will expire. */
@@ -61,7 +61,9 @@ export interface ConsumeOptions {
 /**
  * Handles one work-queue message. Resolving acks it. Throwing nacks it: it is redelivered after a backoff (or
  * after the thrown value's `retryAfterMs`, up to the backoff's `maxMs`, when the handler knows better), or dead-lettered at once when the
- * thrown value has `nonRetryable: true` (or after `maxAttempts`).
+ * thrown value has `nonRetryable: true` (or after `maxAttempts`). A thrown value with `deferMs` defers the message
+ * instead: redelivered after that long (up to `maxMs`) without using up an attempt, for work that is not this
+ * handler's yet (another consumer holds it); `delivery.attempt` stays where it was.
  */
 export type DeliveryHandler = (delivery: Delivery) => Promise<void>;
 

@@ -30,9 +30,8 @@ export async function createExecutor(context: ServiceContext, options: ExecutorO
     (delivery) => gate.run(() => handleIntent(delivery, { store, logger, registry: () => registry, leaseMs, running })),
     {
       leaseMs,
-      // Enough redeliveries to outlast another consumer's claim on an action for a few minutes (ACTION_IN_PROGRESS,
-      // retried when the claim would go stale, within the backoff's cap).
-      maxAttempts: 10,
+      // A message deferred while another consumer holds its action (ACTION_IN_PROGRESS) comes back when that claim
+      // would go stale, two leases on: the cap lets it, and deferrals do not use up attempts.
       backoff: { initialMs: 1_000, maxMs: Math.max(30_000, claimStaleMs(leaseMs) + 1_000) },
       onError: (error, delivery) => logger.warn({ err: error, messageId: delivery.id, attempt: delivery.attempt }, 'intent failed'),
     },

@@ -155,9 +155,9 @@ function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** ACTION_IN_PROGRESS, with the moment the broker should try the message again. */
-function inProgress(message: IntentRecognized, where: string, retryAfterMs: number): ExecutorError {
-  return Object.assign(new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} ${where}`), { retryAfterMs });
+/** ACTION_IN_PROGRESS: the broker defers the message to `deferMs` from now, without using up an attempt. */
+function inProgress(message: IntentRecognized, where: string, deferMs: number): ExecutorError {
+  return Object.assign(new ExecutorError('ACTION_IN_PROGRESS', `the action for input ${message.inputId} ${where}`), { deferMs });
 }
 
 function actionSpan(message: IntentRecognized, result: ActionResult, startMs: number, at: string | undefined): Span {
