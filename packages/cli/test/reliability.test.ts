@@ -1,7 +1,10 @@
 // Crash safety of `bot dev` under load: kill -9 each service in turn, then the supervisor itself (and start
 // `bot dev` again on the same project). Every accepted message must get exactly one action effect, counted in
 // the ops template's own table (`status_changes` in `.bot/ops.sqlite`, keyed by the input id): none lost,
-// none doubled, none for an id that was never accepted, and no process left behind.
+// none doubled, none for an id that was never accepted, and no process left behind. And exactly one recorded
+// action run per message in the executor's ledger (its spans): a run killed between the action's commit and the
+// ledger's records nothing and is run again, which the action's key on ctx.idempotencyKey absorbs; a duplicate
+// delivery that the ledger failed to catch would record two.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -138,6 +141,22 @@ function effectsByKey(root: string): Map<string | null, number> {
     return new Map();
   } finally {
     db?.close();
+  }
+}
+
+/** How many runs of an action the executor recorded (its `action …` spans) per input id. */
+function recordedRunsById(root: string): Map<string, number> {
+  const db = new Database(path.join(root, '.bot/state.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT m.id AS id, count(*) AS n FROM store_messages m JOIN store_spans s ON s.trace_id = m.trace_id
+         WHERE json_extract(s.span, '$.service') = 'executor' GROUP BY m.id`,
+      )
+      .all() as { id: string; n: number }[];
+    return new Map(rows.map((r) => [r.id, r.n]));
+  } finally {
+    db.close();
   }
 }
 
@@ -279,6 +298,9 @@ describe('bot dev under kill -9', () => {
       notCompleted: [],
     });
     expect(rows, summary).toBe(accepted.size);
+    const runs = recordedRunsById(root);
+    const runsNotOne = [...accepted.keys()].filter((id) => runs.get(id) !== 1).map((id) => `${id} (${accepted.get(id)?.key}) x${runs.get(id) ?? 0}`);
+    expect(runsNotOne, 'inputs whose action the executor recorded other than once').toEqual([]);
 
     // Nothing of either run is left.
     expect([firstSupervisor, secondSupervisor].filter(isAlive)).toEqual([]);

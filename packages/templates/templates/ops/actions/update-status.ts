@@ -1,4 +1,5 @@
-// Moves a project to a new status and records the change in status_changes, in one transaction.
+// Moves a project to a new status and records the change in status_changes, in one transaction keyed on the
+// message's idempotency key, so the change happens once even if the action runs twice.
 import { defineAction } from '@inputbot/runtime';
 import updateStatus from '../intents/update-status.ts';
 import { openDatabase } from '../lib/db.ts';
@@ -10,6 +11,13 @@ interface ProjectRow {
   due: string | null;
 }
 
+interface Change {
+  project: string;
+  from_status: string;
+  to_status: string;
+  due: string | null;
+}
+
 export default defineAction(updateStatus, {
   run: ({ project, status, due }, ctx) => {
     const db = openDatabase();
@@ -18,24 +26,31 @@ export default defineAction(updateStatus, {
       const known = (db.prepare('SELECT name FROM projects ORDER BY name').all() as { name: string }[]).map((p) => p.name);
       return `I don't know a project called "${project}". Projects: ${known.join(', ')}.`;
     }
-    const now = new Date().toISOString();
-    // Every run writes one status_changes row, even when the status stays the same: the table is the
-    // log of what the bot did. Exactly-once effects come from the executor's idempotency ledger;
-    // the key is stored so that duplicates would show.
-    db.transaction(() => {
-      db.prepare('UPDATE projects SET status = ?, due = coalesce(?, due), updated_at = ? WHERE name = ?').run(status, due ?? null, now, row.name);
-      db.prepare('INSERT INTO status_changes (project, from_status, to_status, due, changed_by, idempotency_key, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        row.name,
-        row.status,
-        status,
-        due ?? null,
-        ctx.user,
-        ctx.idempotencyKey,
-        now,
-      );
-    })();
-    const dueText = due ? `, due ${due}` : '';
-    if (row.status === status) return `${row.name} is already ${statusLabel(status)}${dueText}.`;
-    return `Moved ${row.name} from ${statusLabel(row.status)} to ${statusLabel(status)}${dueText}.`;
+    // Every message writes one status_changes row, even when the status stays the same: the table is the log of
+    // what the bot did. The executor's idempotency ledger runs an action once per message; but a crash after this
+    // commit and before the ledger's (another database) runs it again, so the change is keyed on ctx.idempotencyKey
+    // and a second run answers from the first one's row.
+    const change = db
+      .transaction((): Change => {
+        const done = db.prepare('SELECT project, from_status, to_status, due FROM status_changes WHERE idempotency_key = ?').get(ctx.idempotencyKey) as
+          | Change
+          | undefined;
+        if (done) return done;
+        const current = db.prepare('SELECT name, status, due FROM projects WHERE name = ?').get(row.name) as ProjectRow;
+        db.prepare('UPDATE projects SET status = ?, due = coalesce(?, due), updated_at = ? WHERE name = ?').run(
+          status,
+          due ?? null,
+          new Date().toISOString(),
+          row.name,
+        );
+        db.prepare(
+          'INSERT INTO status_changes (project, from_status, to_status, due, changed_by, idempotency_key, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(row.name, current.status, status, due ?? null, ctx.user, ctx.idempotencyKey, new Date().toISOString());
+        return { project: row.name, from_status: current.status, to_status: status, due: due ?? null };
+      })
+      .immediate();
+    const dueText = change.due ? `, due ${change.due}` : '';
+    if (change.from_status === change.to_status) return `${change.project} is already ${statusLabel(change.to_status)}${dueText}.`;
+    return `Moved ${change.project} from ${statusLabel(change.from_status)} to ${statusLabel(change.to_status)}${dueText}.`;
   },
 });

@@ -57,6 +57,7 @@ function createSchema(db: Database.Database): void {
       idempotency_key TEXT,
       changed_at TEXT NOT NULL
     );
+    CREATE INDEX IF NOT EXISTS status_changes_key ON status_changes (idempotency_key);
     CREATE TABLE IF NOT EXISTS employees (
       name TEXT PRIMARY KEY COLLATE NOCASE,
       title TEXT NOT NULL,
