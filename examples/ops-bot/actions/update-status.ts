@@ -37,15 +37,11 @@ export default defineAction(updateStatus, {
           | undefined;
         if (done) return done;
         const current = db.prepare('SELECT name, status, due FROM projects WHERE name = ?').get(row.name) as ProjectRow;
-        db.prepare('UPDATE projects SET status = ?, due = coalesce(?, due), updated_at = ? WHERE name = ?').run(
-          status,
-          due ?? null,
-          new Date().toISOString(),
-          row.name,
-        );
+        const now = new Date().toISOString();
+        db.prepare('UPDATE projects SET status = ?, due = coalesce(?, due), updated_at = ? WHERE name = ?').run(status, due ?? null, now, row.name);
         db.prepare(
           'INSERT INTO status_changes (project, from_status, to_status, due, changed_by, idempotency_key, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        ).run(row.name, current.status, status, due ?? null, ctx.user, ctx.idempotencyKey, new Date().toISOString());
+        ).run(row.name, current.status, status, due ?? null, ctx.user, ctx.idempotencyKey, now);
         return { project: row.name, from_status: current.status, to_status: status, due: due ?? null };
       })
       .immediate();
