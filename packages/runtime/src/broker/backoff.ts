@@ -15,8 +15,7 @@ export function backoffDelay(attempt: number, backoff: ResolvedBackoff, random: 
 
 /** The delay a handler asked for by throwing a value with a finite, non-negative `retryAfterMs`, if it did. */
 export function retryAfterOf(thrown: unknown): number | undefined {
-  const ms = typeof thrown === 'object' && thrown !== null ? (thrown as { retryAfterMs?: unknown }).retryAfterMs : undefined;
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.round(ms) : undefined;
+  return delayOf(thrown, 'retryAfterMs');
 }
 
 /**
@@ -24,6 +23,11 @@ export function retryAfterOf(thrown: unknown): number | undefined {
  * someone else's for now), so the redelivery does not use up an attempt. Undefined when it did not ask.
  */
 export function deferredBy(thrown: unknown): number | undefined {
-  const ms = typeof thrown === 'object' && thrown !== null ? (thrown as { deferMs?: unknown }).deferMs : undefined;
+  return delayOf(thrown, 'deferMs');
+}
+
+/** A thrown value's finite, non-negative `key`, in whole milliseconds. */
+function delayOf(thrown: unknown, key: 'retryAfterMs' | 'deferMs'): number | undefined {
+  const ms = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>)[key] : undefined;
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.round(ms) : undefined;
 }

@@ -1,4 +1,5 @@
 // The broker's tables: the message log, consumer groups, per-group deliveries (leases), dead letters, and doorbells.
+import { addColumnIfMissing } from '../sqlite/add-column.ts';
 import type { SqliteDatabase } from '../sqlite/open.ts';
 
 // `available_at` is the one clock a delivery needs: ready rows hold their publish time, leased rows their
@@ -65,7 +66,6 @@ export function migrateBrokerSchema(db: SqliteDatabase): void {
     db.exec(DDL);
     // Columns added since a table was first created (a .bot/ state folder from an earlier version). Rows leased
     // before have lease 0 and are taken over when their lease expires.
-    const deliveries = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('broker_deliveries') as string[];
-    if (!deliveries.includes('lease')) db.exec('ALTER TABLE broker_deliveries ADD COLUMN lease INTEGER NOT NULL DEFAULT 0');
+    addColumnIfMissing(db, 'broker_deliveries', 'lease', 'INTEGER NOT NULL DEFAULT 0');
   }).immediate();
 }

@@ -1,4 +1,5 @@
 // The store's tables: messages, conversation contexts, the idempotency ledger, spans, per-trace summaries and the LLM usage ledger.
+import { addColumnIfMissing } from '../sqlite/add-column.ts';
 import type { SqliteDatabase } from '../sqlite/open.ts';
 
 const DDL = `
@@ -74,7 +75,6 @@ export function migrateStoreSchema(db: SqliteDatabase): void {
   db.transaction(() => {
     db.exec(DDL);
     // Columns added since a table was first created (a .bot/ state folder from an earlier version).
-    const ledger = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('store_idempotency') as string[];
-    if (!ledger.includes('owner')) db.exec('ALTER TABLE store_idempotency ADD COLUMN owner TEXT');
+    addColumnIfMissing(db, 'store_idempotency', 'owner', 'TEXT');
   }).immediate();
 }
