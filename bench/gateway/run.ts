@@ -127,6 +127,10 @@ try {
     const inputbot = await startServer('inputbot-server.ts', [upstream], profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
     targets.push({ name: 'inputbot gateway', url: `${inputbot}/llm/v1/chat/completions`, headers: {} });
   }
+  if (paths.includes('inputbot-auto')) {
+    const inputbot = await startServer('inputbot-server.ts', [upstream, 'auto']);
+    targets.push({ name: 'inputbot gateway, own WAL checkpoints', url: `${inputbot}/llm/v1/chat/completions`, headers: {} });
+  }
   if (paths.includes('portkey')) {
     const portkey = await startServer('portkey-server.ts', [String(await freePort())]);
     targets.push({
