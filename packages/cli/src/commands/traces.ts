@@ -1,6 +1,7 @@
 // `bot traces [id]`: recent traces, or one trace as a text waterfall of its spans; --follow keeps listing.
 import { statSync } from 'node:fs';
 import type { Span } from '@inputbot/runtime/contracts';
+import type { Store } from '@inputbot/runtime/store';
 import { withStore } from '../dev/state-files.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { Logger } from '../output/logger.ts';
@@ -23,18 +24,56 @@ export async function tracesCommand(idOrDir: string | undefined, options: { dir:
     logger.info(spans.length ? renderWaterfall(spans) : `no spans for trace ${id}`);
     return spans.length ? EXIT.ok : EXIT.failed;
   }
-  const seen = new Set<string>();
-  do {
-    const traces = await withStore(root, (store) => store.listRecentTraces(limit));
-    for (const trace of traces.reverse()) {
-      if (seen.has(trace.traceId)) continue;
-      seen.add(trace.traceId);
-      const spans = await withStore(root, (store) => store.listSpans(trace.traceId));
-      logger.info(renderWaterfall(spans));
+  return withStore(root, async (store) => {
+    // Following, the traces already there beyond the first `limit` are history, never printed as new ones.
+    const listed = await store.listRecentTraces(options.follow ? Math.max(limit, FOLLOW_WINDOW) : limit);
+    const shown = new Map<string, number>(listed.slice(limit).map((t) => [t.traceId, HISTORY]));
+    for (const trace of listed.slice(0, limit).reverse()) {
+      logger.info(renderWaterfall(await store.listSpans(trace.traceId)));
+      shown.set(trace.traceId, trace.spanCount);
     }
-    if (options.follow) await new Promise((r) => setTimeout(r, 500));
-  } while (options.follow);
-  return EXIT.ok;
+    if (!options.follow) return EXIT.ok;
+    let newest = listed[0]?.startMs ?? Number.NEGATIVE_INFINITY;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+      newest = await printSettled(store, shown, newest, logger);
+    }
+  });
+}
+
+const FOLLOW_POLL_MS = 500;
+/** A trace is printed once no span has ended in it for this long: the hops of one message land within milliseconds. */
+const SETTLED_MS = 1000;
+/** Traces looked at per poll; more new ones than this between two polls are reported as skipped. */
+const FOLLOW_WINDOW = 1000;
+const HISTORY = -1;
+
+/**
+ * Prints, oldest first, each new trace that has settled, and again (marked) one that gained spans after it was
+ * printed: an action that outlasts the settle time adds its span later. Resolves the newest trace start seen.
+ */
+async function printSettled(store: Store, shown: Map<string, number>, newestBefore: number, logger: Logger): Promise<number> {
+  const traces = (await store.listRecentTraces(FOLLOW_WINDOW)).reverse();
+  const oldest = traces[0];
+  // Even the window's oldest trace started after everything seen before: some in between were never listed.
+  if (traces.length === FOLLOW_WINDOW && oldest && oldest.startMs > newestBefore) {
+    logger.info(color.yellow(`… more than ${FOLLOW_WINDOW} new traces within ${FOLLOW_POLL_MS} ms; some were skipped`));
+  }
+  const now = Date.now();
+  for (const trace of traces) {
+    const count = shown.get(trace.traceId);
+    if (count === HISTORY || count === trace.spanCount || now - trace.endMs < SETTLED_MS) continue;
+    const spans = await store.listSpans(trace.traceId);
+    const more = count === undefined ? '' : color.dim(`  (${spans.length - count} more span${spans.length - count === 1 ? '' : 's'} since printed)`);
+    logger.info(renderWaterfall(spans) + more);
+    shown.set(trace.traceId, spans.length);
+  }
+  // Forget what has left the window, so a long follow does not grow without bound.
+  if (shown.size > 2 * FOLLOW_WINDOW) {
+    const inWindow = new Set(traces.map((t) => t.traceId));
+    for (const id of shown.keys()) if (!inWindow.has(id)) shown.delete(id);
+  }
+  return Math.max(newestBefore, traces.at(-1)?.startMs ?? newestBefore);
 }
 
 /** One line per span: service, name, a bar placed on the trace's timeline, duration and key attributes. */
