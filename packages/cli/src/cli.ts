@@ -71,7 +71,7 @@ export function createProgram(logger: Logger, result: { exitCode: number }): Com
     .command('dev')
     .description('run the bot locally: gateway, receiver, nlp and executor as processes over the broker, with hot reload')
     .argument('[dir]', 'the project folder', '.')
-    .option('-p, --port <port>', 'the API port (default: gateway.port in bot.config.ts, 3000)', parsePort)
+    .option('-p, --port <port>', 'the API port (default: gateway.port in bot.config.ts, 3000; 0: any free port)', parsePort)
     .option('--no-watch', 'do not reload on file changes')
     .action(run(async () => (await import('./commands/dev.ts')).devCommand));
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSqliteBroker } from '@inputbot/runtime/broker';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../src/dev/free-port.ts';
 import { runBot } from './helpers/cli.ts';
 import { type DevRun, startDev } from './helpers/dev.ts';
 import { isAlive } from './helpers/processes.ts';
@@ -27,18 +26,28 @@ describe('bot dev', () => {
     const parent = await mkdtemp(path.join(tmpdir(), 'inputbot-dev-'));
     const root = path.join(parent, 'ops');
     expect((await runBot(['init', root, '--yes', '--template', 'ops'])).exitCode).toBe(0);
-    const port = await findFreePort();
-    const dev = startDev(root, port);
+    // --port 0: bot dev picks a free port, prints it, and records it with the receiver's in .bot/dev.json.
+    const dev = startDev(root, 0);
     running.push(dev);
     await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toContain('is running');
+    const port = Number(/API\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(dev.output())?.[1]);
+    expect(port).toBeGreaterThan(0);
 
     const first = await send(port, 'move Apollo to done');
     expect(first.status).toBe(200);
     expect(first.body.intent).toBe('update_status');
     expect(first.body.reply).toMatch(/^Moved Apollo from .+ to done\.$/);
 
-    const state = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as { services: { name: string; pid: number }[] };
+    const state = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as {
+      gatewayUrl: string;
+      services: { name: string; pid: number; port?: number }[];
+    };
     expect(state.services.map((s) => s.name).sort()).toEqual(['executor', 'gateway', 'nlp', 'receiver']);
+    expect(state.gatewayUrl).toBe(`http://127.0.0.1:${port}`);
+    const ports = Object.fromEntries(state.services.map((s) => [s.name, s.port]));
+    expect(ports.gateway).toBe(port);
+    expect(ports.receiver).toEqual(expect.any(Number));
+    expect(await fetch(`http://127.0.0.1:${ports.receiver}/healthz`).then((r) => r.status)).toBe(200);
     const pids = state.services.map((s) => s.pid);
     expect(pids.every(isAlive)).toBe(true);
 

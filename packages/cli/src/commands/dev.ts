@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { brokerNotAvailable, loadProject, type Project } from '@inputbot/runtime/project';
 import { removeDevState, writeDevState } from '../dev/dev-state.ts';
-import { isPortFree } from '../dev/free-port.ts';
+import { findFreePort, isPortFree } from '../dev/free-port.ts';
 import { formatServiceLine } from '../dev/log-lines.ts';
 import { type Runtime, startRuntime } from '../dev/start-runtime.ts';
 import { type ReloadTarget, watchProject } from '../dev/watch-project.ts';
@@ -29,7 +29,9 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
     throw new CliError('PROJECT_INVALID', `the project has ${errors.length} problem${errors.length === 1 ? '' : 's'}; fix them and run bot dev again`);
   }
   if (project.config.broker.kind !== 'sqlite') throw new CliError('BROKER_NOT_AVAILABLE', brokerNotAvailable(project.config.broker.kind));
-  const port = options.port ?? project.config.gateway.port;
+  // 0 is picked here, not by the gateway: a restarted gateway must come back on the address already printed.
+  const asked = options.port ?? project.config.gateway.port;
+  const port = asked === 0 ? await findFreePort() : asked;
   if (!(await isPortFree(port))) throw new CliError('PORT_IN_USE', `port ${port} is in use: stop what uses it or pass --port <n>`);
   mkdirSync(path.join(root, '.bot'), { recursive: true });
   const log = (line: string) => logger.info(formatServiceLine('dev', line));
@@ -44,7 +46,7 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
       services: services.map((s) => ({
         name: s.spec.name,
         pid: s.pid,
-        port: s.spec.name === 'gateway' ? port : undefined,
+        port: s.spec.port,
         state: s.state,
         restarts: s.restarts,
       })),

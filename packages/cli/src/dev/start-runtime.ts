@@ -34,21 +34,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const stateArgs = options.stateDir ? ['--state-dir', stateDir] : [];
   // The services leave WAL checkpoints to this process, so no message waits behind one (docs/runtime.md, docs/benchmarks.md).
   const env = { INPUTBOT_WAL_CHECKPOINTS: 'external' };
-  const spec = (name: string, args: string[] = []): ServiceSpec => ({
+  const spec = (name: string, args: string[] = [], port?: number): ServiceSpec => ({
     name,
     file: BOT_BIN,
-    args: ['service', name, '--dir', root, ...stateArgs, ...args],
+    args: ['service', name, '--dir', root, ...stateArgs, ...args, ...(port === undefined ? [] : ['--port', String(port)])],
     cwd: root,
     env,
+    ...(port !== undefined && { port }),
   });
   // A fixed port, so a restarted receiver keeps the address the gateway knows.
   const receiverPort = await findFreePort();
   const services = [
-    new ServiceProcess(spec('receiver', ['--port', String(receiverPort)]), options.events),
+    new ServiceProcess(spec('receiver', [], receiverPort), options.events),
     // nlp reaches the LLM (nlu.mode llm or cascade) through the gateway's OpenAI-compatible routes.
     new ServiceProcess({ ...spec('nlp'), env: { ...env, INPUTBOT_LLM_URL: `http://127.0.0.1:${port}/llm/v1` } }, options.events),
     new ServiceProcess(spec('executor'), options.events),
-    new ServiceProcess(spec('gateway', ['--port', String(port), '--receiver-url', `http://127.0.0.1:${receiverPort}`]), options.events),
+    new ServiceProcess(spec('gateway', ['--receiver-url', `http://127.0.0.1:${receiverPort}`], port), options.events),
   ];
   const checkpointer = startCheckpointer([path.join(stateDir, 'broker.db'), path.join(stateDir, 'state.db')], {
     onError: (file, error) =>

@@ -1,5 +1,6 @@
 // Watches a project's sources and says which services a change concerns, debounced.
 import path from 'node:path';
+import { CONFIG_FILES } from '@inputbot/runtime/project';
 import { watch } from 'chokidar';
 
 export type ReloadTarget = 'nlp' | 'executor';
@@ -8,14 +9,14 @@ export type ReloadTarget = 'nlp' | 'executor';
 export function targetsFor(file: string): ReloadTarget[] {
   const top = file.split(path.sep)[0];
   if (top === 'data') return ['nlp'];
-  if (top === 'intents' || top === 'bot.config.ts' || top === 'bot.config.mts') return ['nlp', 'executor'];
+  if (top === 'intents' || CONFIG_FILES.some((name) => name === top)) return ['nlp', 'executor'];
   if (top === 'actions' || top === 'lib') return ['executor'];
   return [];
 }
 
 /** Calls `onChange` with the changed files and their targets, at most once per `debounceMs`. */
 export function watchProject(root: string, onChange: (files: string[], targets: Set<ReloadTarget>) => void, debounceMs = 50) {
-  const watcher = watch(['intents', 'data', 'actions', 'lib', 'bot.config.ts'], { cwd: root, ignoreInitial: true });
+  const watcher = watch(['intents', 'data', 'actions', 'lib', ...CONFIG_FILES], { cwd: root, ignoreInitial: true });
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   watcher.on('all', (_event, file) => {

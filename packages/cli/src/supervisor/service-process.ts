@@ -17,6 +17,8 @@ export interface ServiceSpec {
   args?: string[];
   cwd?: string;
   env?: Record<string, string>;
+  /** The port it listens on, if any: for tools (`.bot/dev.json`, `bot status`). */
+  port?: number;
 }
 
 export type ServiceState = 'starting' | 'ready' | 'restarting' | 'stopping' | 'stopped';

@@ -29,7 +29,8 @@ export interface LoadProjectResult {
   problems: Problem[];
 }
 
-const CONFIG_FILES = ['bot.config.ts', 'bot.config.mts', 'bot.config.js', 'bot.config.mjs'];
+/** The names a project's config may have, in the order they are looked for. */
+export const CONFIG_FILES = ['bot.config.ts', 'bot.config.mts', 'bot.config.js', 'bot.config.mjs'] as const;
 const TS_FILE = /\.(?:[cm]?ts|[cm]?js)$/;
 const DATA_FILE = /\.(?:ya?ml|jsonl)$/;
 
