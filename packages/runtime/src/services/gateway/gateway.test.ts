@@ -41,6 +41,16 @@ describe('gateway + receiver', () => {
     });
   });
 
+  it('answers a failed action with its code and user-safe reply, keeping what the action threw out of the body', async () => {
+    const res = await send(`${stack.url}/v1/messages?wait=5000`, { body: { user: 'u1', text: 'this will fail' } });
+    expect(res.status).toBe(200);
+    const error = { code: 'ACTION_FAILED', message: `the action failed; the details are in its trace (bot traces ${res.body.traceId})` };
+    expect(res.body).toMatchObject({ status: 'failed', reply: 'Sorry, that did not work.', error });
+    const stored = await send(`${stack.url}/v1/messages/${res.body.id}`);
+    expect(stored.body).toMatchObject({ status: 'failed', error });
+    expect(JSON.stringify([res.body, stored.body])).not.toContain('db.internal');
+  });
+
   it('answers 202 pending when the reply is later than ?wait', async () => {
     const res = await send(`${stack.url}/v1/messages?wait=20`, { body: { user: 'u1', text: 'slow one' } });
     expect(res.status).toBe(202);

@@ -14,7 +14,7 @@ export function replyFromMessage(ids: Ids, message: ReplyMessage): MessageReply 
     intent: message.intent,
     reply: message.reply,
     ...(message.data && { data: message.data }),
-    ...(message.status === 'failed' && { error: { code: message.error.code, message: message.error.message } }),
+    ...(message.status === 'failed' && { error: publicError(message.error.code, ids.traceId) }),
   };
 }
 
@@ -27,6 +27,22 @@ export function replyFromRecord(ids: Ids, record: MessageRecord | undefined): Me
     ...(record.intent && { intent: record.intent }),
     ...(record.reply !== undefined && { reply: record.reply }),
     ...(record.data && { data: record.data }),
-    ...(record.error && { error: { code: record.error.code, message: record.error.message } }),
+    ...(record.error && { error: publicError(record.error.code, ids.traceId) }),
   };
+}
+
+const FAILURES: Record<string, string> = {
+  ACTION_FAILED: 'the action failed',
+  ACTION_TIMEOUT: 'the action did not finish within its timeout',
+  ACTION_UNAVAILABLE: 'the action is paused after repeated failures (its circuit breaker is open)',
+  ENTITIES_INVALID: "the entities do not fit the intent's schema in the executor's version of the project",
+};
+
+/**
+ * A failure as an API client sees it: its code, and where the rest is. What an action threw can name hosts, queries
+ * or customers' data, and a channel may show the body to its user, so the message itself stays in the trace's span
+ * and the executor's log.
+ */
+export function publicError(code: string, traceId: string): { code: string; message: string } {
+  return { code, message: `${FAILURES[code] ?? 'the message could not be handled'}; the details are in its trace (bot traces ${traceId})` };
 }

@@ -10,7 +10,7 @@ import type { SpanRecorder } from '../http/span-recorder.ts';
 import { formatTraceparent } from '../http/traceparent.ts';
 import { MessageIdParamsSchema, PostMessageBodySchema, PostMessageQuerySchema } from './api-schemas.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
-import { replyFromMessage, replyFromRecord } from './message-replies.ts';
+import { publicError, replyFromMessage, replyFromRecord } from './message-replies.ts';
 import type { ReceiverClient } from './receiver-client.ts';
 import type { ReplyWaiters, Waiter } from './reply-waiters.ts';
 
@@ -97,6 +97,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRouteDe
     if (!params.success) throw invalidRequest('params', params.error);
     const found = await store.getMessage(params.data.id);
     if (!found) return reply.code(404).send(errorBody('MESSAGE_NOT_FOUND', `no message ${params.data.id}; it may be older than the store keeps messages`));
-    return found;
+    if (!found.error) return found;
+    return { ...found, error: { ...publicError(found.error.code, found.traceId), nonRetryable: found.error.nonRetryable } };
   });
 }

@@ -35,7 +35,10 @@ export interface StackOptions {
   pipeline?: boolean;
 }
 
-/** Starts the stack. Texts containing "clarify" get a Clarification; "slow" ones answer after 300 ms; others an ActionResult. */
+/**
+ * Starts the stack. Texts containing "clarify" get a Clarification; "slow" ones answer after 300 ms; "fail" ones a
+ * failed ActionResult whose error names an internal host; others an ActionResult.
+ */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'inputbot-gateway-'));
   const broker = createSqliteBroker({ path: path.join(dir, 'broker.db') });
@@ -89,17 +92,22 @@ async function startFakePipeline(broker: Broker, store: Store, seen: unknown[]) 
     if (!recognized.ok) throw recognized.error;
     await broker.publish(TOPICS.intents, { payload: recognized.value, orderingKey: input.conversationId });
     if (input.text.includes('slow')) await new Promise((resolve) => setTimeout(resolve, 300));
+    const error = { code: 'ACTION_FAILED', message: 'connect ECONNREFUSED db.internal:5432', nonRetryable: false };
     const reply = encode(
       ReplyMessageSchema,
       input.text.includes('clarify')
         ? { ...envelope, type: 'clarification', inputId: input.id, intent: 'echo', ask: { kind: 'slot', entity: 'what' }, text: 'Echo what?', entities: {} }
-        : { ...envelope, type: 'action.result', inputId: input.id, intent: 'echo', status: 'ok', reply: `echo: ${input.text}`, data: { n: 1 }, attempts: 1 },
+        : input.text.includes('fail')
+          ? { ...envelope, type: 'action.result', inputId: input.id, intent: 'echo', status: 'failed', reply: 'Sorry, that did not work.', error, attempts: 3 }
+          : { ...envelope, type: 'action.result', inputId: input.id, intent: 'echo', status: 'ok', reply: `echo: ${input.text}`, data: { n: 1 }, attempts: 1 },
     );
     if (!reply.ok) throw reply.error;
     const settled =
       reply.value.type === 'clarification'
         ? { status: 'clarifying' as const, reply: reply.value.text }
-        : { status: 'completed' as const, reply: reply.value.reply };
+        : reply.value.status === 'failed'
+          ? { status: 'failed' as const, reply: reply.value.reply, error }
+          : { status: 'completed' as const, reply: reply.value.reply };
     await store.putMessage({ id: input.id, conversationId: input.conversationId, traceId: input.traceId, tenant: input.tenant, intent: 'echo', ...settled });
     await broker.publish(TOPICS.results, { payload: reply.value, orderingKey: input.conversationId });
   });
