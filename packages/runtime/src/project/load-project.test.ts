@@ -179,6 +179,20 @@ export default defineIntent({
     ]);
   });
 
+  it('reports a broken file once, however many files import it', async () => {
+    const uses = (intent: string) =>
+      `import { defineAction } from '@inputbot/runtime';\nimport { reply } from '../lib/reply.ts';\nexport default defineAction('${intent}', { run: () => reply });\n`;
+    const root = await project({
+      'bot.config.ts': config,
+      'data/d.jsonl': examples,
+      'lib/reply.ts': `export const reply = ;\n`,
+      'actions/greet.ts': uses('greet'),
+      'actions/leave.ts': uses('leave'),
+    });
+    const { problems } = await loadProject(root);
+    expect(problems.map(({ code, file, line }) => ({ code, file, line }))).toEqual([{ code: 'MODULE_SYNTAX', file: 'lib/reply.ts', line: 1 }]);
+  });
+
   it('loads a project whose package.json does not say "type": "module", require(), __dirname and __filename included', async () => {
     const root = await project({
       'package.json': '{"name": "cjs-bot"}',

@@ -38,11 +38,17 @@ export class Problems {
   readonly list: Problem[] = [];
 
   error(code: ProblemCode, message: string, at: SourceLocation): void {
-    this.list.push({ code, severity: 'error', message, ...at });
+    this.add({ code, severity: 'error', message, ...at });
   }
 
   warn(code: ProblemCode, message: string, at: SourceLocation): void {
-    this.list.push({ code, severity: 'warning', message, ...at });
+    this.add({ code, severity: 'warning', message, ...at });
+  }
+
+  // One broken file reached twice (an intent's syntax error, met again through the action that imports it) is one problem.
+  private add(problem: Problem): void {
+    const same = (p: Problem) => p.code === problem.code && p.message === problem.message && formatLocation(p) === formatLocation(problem);
+    if (!this.list.some(same)) this.list.push(problem);
   }
 
   get hasErrors(): boolean {
