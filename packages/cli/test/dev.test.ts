@@ -98,11 +98,23 @@ describe('bot dev', () => {
     const fourth = await send(port, 'i would like a coffee please');
     expect(fourth.body.intent).toBe('order_coffee');
 
+    // bot dev keeps a copy of the version that loaded, for a service that restarts while a file is broken.
+    const kept = path.join(root, '.bot/last-good/actions/update-status.ts');
+    await expect.poll(() => readFile(kept, 'utf8').catch(() => ''), { timeout: 10_000 }).toContain('return `Shifted');
     await writeFile(actionFile, `${source.slice(0, 200)} this is not typescript (`);
     await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toMatch(/actions\/update-status\.ts:\d+:\d+ MODULE_SYNTAX/);
     expect(dev.output()).toContain('the previous version keeps serving');
     const third = await send(port, 'move Hubble to in progress');
     expect(third.body.reply).toMatch(/^Shifted Hubble from .+ to in progress\.$/);
+
+    // The executor crashes while the file is broken: it comes back on the last version that loaded.
+    const executor = state.services.find((s) => s.name === 'executor');
+    process.kill(executor?.pid as number, 'SIGKILL');
+    await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toContain('executor runs its last version that loaded');
+    const afterCrash = await send(port, 'move Hubble to done');
+    expect(afterCrash.body.reply).toMatch(/^Shifted Hubble from .+ to done\.$/);
+    const restarted = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as typeof state;
+    pids.push(...restarted.services.map((s) => s.pid));
 
     const stopping = Date.now();
     dev.child.kill('SIGINT');

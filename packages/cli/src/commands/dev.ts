@@ -4,6 +4,7 @@ import path from 'node:path';
 import { brokerNotAvailable, loadProject, type Project } from '@inputbot/runtime/project';
 import { removeDevState, writeDevState } from '../dev/dev-state.ts';
 import { findFreePort, isPortFree } from '../dev/free-port.ts';
+import { lastGoodDir, saveLastGood } from '../dev/last-good.ts';
 import { formatServiceLine } from '../dev/log-lines.ts';
 import { type Runtime, startRuntime } from '../dev/start-runtime.ts';
 import { type ReloadTarget, watchProject } from '../dev/watch-project.ts';
@@ -33,8 +34,17 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   const asked = options.port ?? project.config.gateway.port;
   const port = asked === 0 ? await findFreePort() : asked;
   if (!(await isPortFree(port))) throw new CliError('PORT_IN_USE', `port ${port} is in use: stop what uses it or pass --port <n>`);
-  mkdirSync(path.join(root, '.bot'), { recursive: true });
+  const stateDir = path.join(root, '.bot');
+  mkdirSync(stateDir, { recursive: true });
   const log = (line: string) => logger.info(formatServiceLine('dev', line));
+  // Kept beside the services, not before them: a restart needs it only once a file is broken.
+  let lastGood = Promise.resolve();
+  const keepLastGood = () => {
+    lastGood = lastGood
+      .then(() => saveLastGood(root, stateDir))
+      .catch((error: unknown) => log(color.yellow(`could not keep a copy of the project for restarts: ${(error as Error).message}`)));
+  };
+  keepLastGood();
 
   let services: ServiceProcess[] = [];
   const saveState = () =>
@@ -71,7 +81,7 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   });
   let runtime: Runtime;
   try {
-    runtime = await startRuntime({ root, port, events });
+    runtime = await startRuntime({ root, port, events, lastGoodDir: lastGoodDir(stateDir) });
   } catch (error) {
     removeDevState(root);
     throw new CliError('DEV_START_FAILED', (error as Error).message, EXIT.failed);
@@ -96,13 +106,14 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
 
   const watcher = options.watch
     ? watchProject(root, (files, targets) => {
-        void reload(root, files, targets, services, reloadWaiters, log);
+        void reload(root, files, targets, services, reloadWaiters, log).then((loaded) => loaded && keepLastGood());
       })
     : undefined;
   await interrupted;
   log('stopping…');
   await watcher?.close();
   await stopAll();
+  await lastGood;
   log('stopped');
   return EXIT.ok;
 }
@@ -114,7 +125,7 @@ async function reload(
   services: ServiceProcess[],
   waiters: Map<string, (ok: boolean) => void>,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<boolean> {
   const started = performance.now();
   // Check first: a file with an error keeps the old version serving, and the error is shown with file and line.
   const { problems } = await loadProject(root);
@@ -122,7 +133,7 @@ async function reload(
   if (errors.length) {
     for (const problem of errors) log(color.red(formatProblem(problem)));
     log(color.yellow(`${files.join(', ')}: not reloaded; the previous version keeps serving`));
-    return;
+    return false;
   }
   const results = await Promise.all(
     [...targets].map((target) => {
@@ -135,6 +146,7 @@ async function reload(
   );
   const ms = Math.round(performance.now() - started);
   if (results.every(Boolean)) log(color.green(`reloaded ${[...targets].join(' and ')} in ${ms} ms (${files.join(', ')})`));
+  return true;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {

@@ -28,5 +28,7 @@ export async function serviceCommand(name: string, options: ServiceCommandOption
     llmApiKey: process.env.INPUTBOT_LLM_API_KEY,
     // Set by `bot dev`, whose supervisor checkpoints the databases; a service run alone checkpoints its own.
     walCheckpoints: process.env.INPUTBOT_WAL_CHECKPOINTS === 'external' ? 'external' : 'auto',
+    // Set by `bot dev`: the copy of the project that a restart runs while the project has errors.
+    lastGoodDir: process.env.INPUTBOT_LAST_GOOD_DIR,
   });
 }

@@ -15,6 +15,8 @@ export interface RuntimeOptions {
   events?: ServiceEvents;
   /** How long all four may take to report ready. @default 15000 */
   readyTimeoutMs?: number;
+  /** A copy of the project as it last loaded (see last-good.ts), which a service restarted while the project has errors runs. */
+  lastGoodDir?: string;
 }
 
 export interface Runtime {
@@ -33,7 +35,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const stateDir = path.resolve(options.stateDir ?? path.join(root, '.bot'));
   const stateArgs = options.stateDir ? ['--state-dir', stateDir] : [];
   // The services leave WAL checkpoints to this process, so no message waits behind one (docs/runtime.md, docs/benchmarks.md).
-  const env = { INPUTBOT_WAL_CHECKPOINTS: 'external' };
+  const env: Record<string, string> = { INPUTBOT_WAL_CHECKPOINTS: 'external', ...(options.lastGoodDir && { INPUTBOT_LAST_GOOD_DIR: options.lastGoodDir }) };
   const spec = (name: string, args: string[] = [], port?: number): ServiceSpec => ({
     name,
     file: BOT_BIN,

@@ -1,6 +1,6 @@
 // The host process of one service (`bot service <name>`): opens the project, broker and store, starts the
 // service, tells its supervisor when it is ready, reloads on request, and shuts down cleanly.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { createSqliteBroker } from '../../broker/sqlite-broker.ts';
@@ -18,6 +18,11 @@ export interface RunServiceOptions extends ServiceOptions {
   stateDir?: string;
   /** `external` when a supervisor checkpoints broker.db and state.db (`bot dev` does); this service then does only as a backstop. @default 'auto' */
   walCheckpoints?: WalCheckpoints;
+  /**
+   * A copy of the project as it last loaded without errors (`bot dev` keeps one): started while the project has
+   * errors, the service runs that copy instead of exiting, as a running service keeps its version on a failed reload.
+   */
+  lastGoodDir?: string;
 }
 
 /** Messages a supervisor may send a service host over IPC. */
@@ -35,12 +40,8 @@ export async function runService(name: ServiceName, options: RunServiceOptions):
   const loaded = await loadService(name);
   let start: (host: HostContext) => Promise<RunningService>;
   if (loaded.needsProject) {
-    const { project, problems } = await openProject(root, needsActions);
-    const errors = problems.filter((p) => p.severity === 'error');
-    if (!project || errors.length) {
-      for (const problem of errors) logger.error({ code: problem.code, at: formatLocation(problem) }, problem.message);
-      return 1;
-    }
+    const project = await openProjectOrLastGood(name, root, needsActions, options.lastGoodDir, logger);
+    if (!project) return 1;
     start = (host) => loaded.create({ ...host, project }, options);
   } else {
     start = (host) => loaded.create(host, options);
@@ -101,6 +102,23 @@ async function reload(name: ServiceName, root: string, needsActions: boolean, se
     logger.error({ err: error }, `${name} reload failed; the previous version keeps serving`);
     process.send?.({ type: 'reload-failed', problems: [] });
   }
+}
+
+/** The project, or (while it has errors) the last copy of it that loaded; undefined, with the errors logged, if neither loads. */
+async function openProjectOrLastGood(name: ServiceName, root: string, needsActions: boolean, lastGoodDir: string | undefined, logger: pino.Logger) {
+  const { project, problems } = await openProject(root, needsActions);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (project && !errors.length) return project;
+  const level = lastGoodDir && existsSync(lastGoodDir) ? 'warn' : 'error';
+  for (const problem of errors) logger[level]({ code: problem.code, at: formatLocation(problem) }, problem.message);
+  if (level === 'error' || !lastGoodDir) return undefined;
+  const fallback = await openProject(lastGoodDir, needsActions);
+  if (!fallback.project || fallback.problems.some((p) => p.severity === 'error')) {
+    logger.error(`the last version that loaded (${lastGoodDir}) does not load either`);
+    return undefined;
+  }
+  logger.warn(`the project has errors: ${name} runs its last version that loaded until they are fixed`);
+  return fallback.project;
 }
 
 // Imported on demand: loading a project brings in esbuild and the project's code, which the receiver never needs.

@@ -1,0 +1,27 @@
+// The project as it last loaded without errors, copied into the state folder: what a service that crashes while a
+// file is broken restarts on, so "a file with an error keeps the old version running" holds across a crash too.
+import { cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Not part of the project's sources: dependencies, the runtime's own state (this copy included), version control. */
+const SKIPPED = new Set(['node_modules', '.bot', '.git']);
+
+export function lastGoodDir(stateDir: string): string {
+  return path.join(stateDir, 'last-good');
+}
+
+/**
+ * Copies `root`'s sources to {@link lastGoodDir}, replacing the previous copy. Written beside it and renamed, so a
+ * service starting meanwhile finds the old copy, the new one, or (for a moment) none, never half of one. Packages
+ * resolve from the copy as from the project: it lies inside the project, above whose `node_modules` Node looks.
+ */
+export async function saveLastGood(root: string, stateDir: string): Promise<void> {
+  const target = lastGoodDir(stateDir);
+  const fresh = `${target}-${process.pid}-${Date.now()}`;
+  // Entry by entry: the copy lies inside the folder it copies, which `cp` of the whole folder refuses.
+  const entries = (await readdir(root)).filter((name) => !SKIPPED.has(name));
+  await mkdir(fresh, { recursive: true });
+  await Promise.all(entries.map((name) => cp(path.join(root, name), path.join(fresh, name), { recursive: true })));
+  await rm(target, { recursive: true, force: true });
+  await rename(fresh, target);
+}
