@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSqliteBroker } from '@inputbot/runtime/broker';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBot } from './helpers/cli.ts';
 import { type DevRun, startDev } from './helpers/dev.ts';
@@ -40,7 +41,7 @@ describe('bot dev', () => {
 
     const state = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as {
       gatewayUrl: string;
-      services: { name: string; pid: number; port?: number }[];
+      services: { name: string; pid: number; port?: number; restarts: number }[];
     };
     expect(state.services.map((s) => s.name).sort()).toEqual(['executor', 'gateway', 'nlp', 'receiver']);
     expect(state.gatewayUrl).toBe(`http://127.0.0.1:${port}`);
@@ -97,6 +98,24 @@ describe('bot dev', () => {
     await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toMatch(/reloaded nlp/);
     const fourth = await send(port, 'i would like a coffee please');
     expect(fourth.body.intent).toBe('order_coffee');
+
+    // Random texts through the real services (nlp's tokenizer and entity extraction, the ops actions): each gets an
+    // answer (or a 400 for text that is only whitespace) and no service restarts.
+    const texts = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 300, unit: 'binary' }),
+      fc.tuple(fc.constantFrom('move', 'who is', 'schedule a meeting with', 'set'), fc.string({ unit: 'grapheme', maxLength: 80 })).map((p) => p.join(' ')),
+    );
+    await fc.assert(
+      fc.asyncProperty(texts, async (text) => {
+        const res = await send(port, text, `fuzz-${Math.random()}`);
+        if (res.status === 400) expect(res.body).toMatchObject({ error: { code: 'INVALID_REQUEST', message: expect.stringContaining('empty') } });
+        else expect(res).toMatchObject({ status: 200, body: { status: expect.stringMatching(/^(completed|clarifying|failed)$/) } });
+      }),
+      { numRuns: 60 },
+    );
+
+    const afterFuzz = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as typeof state;
+    expect(afterFuzz.services.map((s) => [s.name, s.pid, s.restarts])).toEqual(state.services.map((s) => [s.name, s.pid, 0]));
 
     // bot dev keeps a copy of the version that loaded, for a service that restarts while a file is broken.
     const kept = path.join(root, '.bot/last-good/actions/update-status.ts');

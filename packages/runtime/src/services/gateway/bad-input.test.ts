@@ -169,4 +169,36 @@ describe('gateway: bad input', () => {
     agent.destroy();
     expect((await send(`${stack.url}/healthz`)).body).toEqual({ status: 'ok' });
   });
+
+  it('answers random requests to every endpoint of the gateway and the receiver with JSON, never a 5xx, and both stay up (property)', async () => {
+    const segment = fc.oneof(
+      fc.string({ maxLength: 300 }).map(encodeURIComponent),
+      fc.constantFrom('%', '%E0%A4%A', '..', '%00', '3b241101-e2bb-4255-8caf-4136c566a962'),
+    );
+    const body = fc.oneof(
+      fc.json({ maxDepth: 40 }),
+      fc.jsonValue().map((v) => JSON.stringify({ model: 'gpt-4o-mini', messages: v, inputs: v, user: v, text: v, variables: v })),
+      fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+    );
+    // The event stream of a well-formed id stays open by design; its bad ids are covered above.
+    const requests = fc.oneof(
+      fc.record({ method: fc.constant('POST'), url: fc.constantFrom('/v1/messages', '/v1/messages?wait=50', '/llm/v1/chat/completions'), body }),
+      fc.record({ method: fc.constant('POST'), url: segment.map((name) => `/v1/prompts/${name}`), body }),
+      fc.record({ method: fc.constant('GET'), url: segment.map((id) => `/v1/messages/${id}`), body: fc.constant(undefined) }),
+      fc.record({ method: fc.constant('GET'), url: segment.map((q) => `/v1/usage?from=${q}&to=${q}`), body: fc.constant(undefined) }),
+      fc.record({ method: fc.constant('POST'), url: fc.constantFrom('/v1/inputs', '/v1/inputs/batch').map((path) => `receiver${path}`), body }),
+    );
+    await fc.assert(
+      fc.asyncProperty(requests, async ({ method, url, body: raw }) => {
+        const target = url.startsWith('receiver/') ? `${stack.receiverUrl}${url.slice('receiver'.length)}` : `${stack.url}${url}`;
+        const res = await send(target, { method, ...(raw !== undefined && { raw }) });
+        expect(res.status, `${method} ${url} -> ${res.status} ${JSON.stringify(res.body)}`).toBeLessThan(500);
+        expect(res.type).toMatch(/^application\/json/);
+        if (res.status >= 400) expect(res.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      }),
+      { numRuns: 300 },
+    );
+    expect((await send(`${stack.url}/healthz`)).body).toEqual({ status: 'ok' });
+    expect((await send(`${stack.receiverUrl}/healthz`)).body).toEqual({ status: 'ok' });
+  });
 });
