@@ -57,7 +57,13 @@ describe('bot test in llm mode', () => {
     expect(recorded.stderr).toBe('');
     expect(recorded.exitCode).toBe(0);
     const report = JSON.parse(recorded.stdout);
-    expect(report).toMatchObject({ cases: 3, failed: 0, passed: true, usage: { llmCalls: 3, inputTokens: 360, outputTokens: 45 } });
+    expect(report).toMatchObject({
+      cases: 3,
+      failed: 0,
+      passed: true,
+      usage: { llmCalls: 3, inputTokens: 360, outputTokens: 45 },
+      paths: { llm: 3, local: 0 },
+    });
     expect(report.usage.costUsd).toBeCloseTo(0.0006, 10);
     expect(fake.requests.map((r) => r.userText).sort()).toEqual(Object.keys(ANSWERS).sort());
     const saved = JSON.parse(await readFile(cassette, 'utf8'));
@@ -75,7 +81,7 @@ describe('bot test in llm mode', () => {
 
     const text = await runBot(['test', root, '--replay', cassette]);
     expect(text.stdout).toContain('shop-bot: 3 intents, 9 examples · llm NLU');
-    expect(text.stdout).toMatch(/LLM\s+3 calls {2}360 in \/ 45 out tokens {2}\$0\.0006/);
+    expect(text.stdout).toMatch(/LLM\s+3 calls {2}360 in \/ 45 out tokens {2}\$0\.0006 {2}\(answered by the LLM 3, locally 0\)/);
     expect(text.stdout).toContain('✔ 3 of 3 fixtures passed');
   });
 
@@ -85,7 +91,7 @@ describe('bot test in llm mode', () => {
     fake = await startFakeChat((request) => ANSWERS[request.userText] ?? { result: { intent: 'none' } });
     const recorded = await runBot(['test', root, '--json', '--record', cassette], { env: { INPUTBOT_LLM_URL: fake.url } });
     expect(recorded.exitCode).toBe(0);
-    expect(await readFile(cassette, 'utf8')).toMatch(/^version: 1\nexchanges:\n/);
+    expect(await readFile(cassette, 'utf8')).toMatch(/^version: 1\nreferenceTime: \S+\nexchanges:\n/);
 
     await writeFile(path.join(root, 'fixtures/more.yaml'), '- text: where on earth is Q-7\n  intent: track_order\n');
     const missed = await runBot(['test', root, '--replay', cassette]);
@@ -99,6 +105,32 @@ describe('bot test in llm mode', () => {
     expect(JSON.parse(live.stdout).failures).toEqual([
       expect.objectContaining({ text: 'where on earth is Q-7', got: { intent: 'none', confidence: 1, entities: {}, path: 'llm' } }),
     ]);
+  });
+
+  it('replays at the time it was recorded, since a prompt with date entities says what time it is', async () => {
+    const dated = {
+      ...files,
+      'intents/book.ts': intent(
+        'book_table',
+        ['book a table for [tomorrow at 8pm](when)', 'reserve a table [friday at 7pm](when)', 'a table for two [tonight at 9](when)'],
+        ', entities: z.object({ when: z.iso.datetime() })',
+      ),
+    };
+    const root = await writeProject(dated);
+    const cassette = path.join(root, 'llm.json');
+    fake = await startFakeChat((request) => ANSWERS[request.userText] ?? { result: { intent: 'none' } });
+    expect((await runBot(['test', root, '--record', cassette], { env: { INPUTBOT_LLM_URL: fake.url } })).exitCode).toBe(0);
+    expect(JSON.stringify(fake.requests[0]?.body)).toMatch(/Now is \d{4}-\d\d-\d\dT\d\d:\d\dZ/);
+    const saved = JSON.parse(await readFile(cassette, 'utf8'));
+    expect(Date.now() - Date.parse(saved.referenceTime)).toBeLessThan(60_000);
+
+    expect((await runBot(['test', root, '--replay', cassette], { env: { INPUTBOT_LLM_URL: '' } })).exitCode).toBe(0);
+    // The same cassette said to be from a day earlier: the replay asks what a run then would have, which was never recorded.
+    const dayBefore = new Date(Date.parse(saved.referenceTime) - 86_400_000).toISOString();
+    await writeFile(cassette, JSON.stringify({ ...saved, referenceTime: dayBefore }));
+    const earlier = await runBot(['test', root, '--replay', cassette], { env: { INPUTBOT_LLM_URL: '' } });
+    expect(earlier.exitCode).toBe(2);
+    expect(earlier.stderr).toContain('no recorded answer for request');
   });
 
   it('asks for an LLM endpoint when there is neither INPUTBOT_LLM_URL nor a cassette', async () => {

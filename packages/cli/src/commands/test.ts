@@ -67,6 +67,8 @@ export async function testCommand(dir: string, options: TestOptions, logger: Log
         cacheDir: options.crossValidate ? undefined : path.join(root, '.bot', 'nlu'),
         crossValidate: options.crossValidate,
         llm,
+        // A replay scores at the time it was recorded: a prompt says what time it is, so another would miss.
+        ...(cassette?.referenceTime && { now: cassette.referenceTime }),
         thresholds,
         onCase,
         onProgress: (phase, done, total) => progress.update(phase, done, total),

@@ -29,7 +29,8 @@ export function renderTextReport(report: TestReport, context: TextReportContext)
   const u = report.usage;
   if (u.llmCalls > 0) {
     out.push(
-      `${'LLM'.padEnd(13)} ${u.llmCalls} call${u.llmCalls === 1 ? '' : 's'}  ${u.inputTokens.toLocaleString('en-US')} in / ${u.outputTokens.toLocaleString('en-US')} out tokens  $${u.costUsd.toFixed(4)}`,
+      `${'LLM'.padEnd(13)} ${u.llmCalls} call${u.llmCalls === 1 ? '' : 's'}  ${u.inputTokens.toLocaleString('en-US')} in / ${u.outputTokens.toLocaleString('en-US')} out tokens  $${u.costUsd.toFixed(4)}` +
+        (report.paths.llm + report.paths.local > 0 ? color.dim(`  (answered by the LLM ${report.paths.llm}, locally ${report.paths.local})`) : ''),
     );
   }
   if (i.perIntent.length) {

@@ -12,7 +12,12 @@ const ExchangeSchema = z.object({
   response: z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: z.unknown() }),
 });
 
-const CassetteFileSchema = z.object({ version: z.literal(1), exchanges: z.record(z.string(), ExchangeSchema) });
+const CassetteFileSchema = z.object({
+  version: z.literal(1),
+  /** The time the run was recorded at, which a replay scores against (cassettes written before it have none). */
+  referenceTime: z.iso.datetime().optional(),
+  exchanges: z.record(z.string(), ExchangeSchema),
+});
 
 type Exchange = z.infer<typeof ExchangeSchema>;
 
@@ -39,6 +44,11 @@ export interface Cassette {
   fetch: typeof fetch;
   /** Exchanges recorded or replayed so far. */
   readonly size: number;
+  /**
+   * The time relative dates resolve against: when recording, now; when replaying, the recording's. A prompt says
+   * what time it is ("friday" needs it), so a replay at another time would ask something never recorded.
+   */
+  readonly referenceTime: Date | undefined;
   /** `record`: writes the run's exchanges (JSON, or YAML for `.yaml`/`.yml`). `replay`: nothing. */
   save(): Promise<void>;
 }
@@ -47,8 +57,11 @@ export interface Cassette {
 export async function openCassette(file: string, mode: 'record' | 'replay', realFetch: typeof fetch = fetch): Promise<Cassette> {
   const exchanges = new Map<string, Exchange>();
   const yaml = /\.ya?ml$/i.test(file);
+  let referenceTime: Date | undefined = new Date();
   if (mode === 'replay') {
-    for (const [hash, exchange] of Object.entries((await readCassette(file, yaml)).exchanges)) exchanges.set(hash, exchange);
+    const recorded = await readCassette(file, yaml);
+    for (const [hash, exchange] of Object.entries(recorded.exchanges)) exchanges.set(hash, exchange);
+    referenceTime = recorded.referenceTime === undefined ? undefined : new Date(recorded.referenceTime);
   }
   let used = 0;
   const cassetteFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
@@ -86,9 +99,14 @@ export async function openCassette(file: string, mode: 'record' | 'replay', real
     get size() {
       return used;
     },
+    referenceTime,
     async save() {
       if (mode !== 'record') return;
-      const data = { version: 1, exchanges: Object.fromEntries([...exchanges].sort(([a], [b]) => a.localeCompare(b))) };
+      const data = {
+        version: 1,
+        referenceTime: referenceTime?.toISOString(),
+        exchanges: Object.fromEntries([...exchanges].sort(([a], [b]) => a.localeCompare(b))),
+      };
       await mkdir(path.dirname(path.resolve(file)), { recursive: true });
       await writeFile(file, yaml ? stringifyYaml(data) : `${JSON.stringify(data, null, 2)}\n`);
     },

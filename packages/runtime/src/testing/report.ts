@@ -59,6 +59,8 @@ export const TestReportSchema = z.object({
   training: z.object({ ms: z.number(), fromCache: z.boolean(), examples: z.number().int(), intents: z.number().int() }),
   /** LLM calls of the run (all zero for the local engine); `costUsd` as the gateway reported it. */
   usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number(), llmCalls: z.number().int() }),
+  /** Cases each engine answered (`got.path`); both 0 when the path is not known (`--e2e`). */
+  paths: z.object({ local: z.number().int(), llm: z.number().int() }),
   failures: z.array(CaseOutcomeSchema),
   thresholds: z.object({
     accuracy: ratio.optional(),

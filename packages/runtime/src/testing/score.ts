@@ -199,6 +199,7 @@ export function summariseOutcomes(outcomes: CaseOutcome[], options: ScoreOptions
     latency: { p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), p99Ms: percentile(latencies, 0.99) },
     training: options.training ?? { ms: 0, fromCache: false, examples: 0, intents: 0 },
     usage: { ...(options.usage ?? NO_USAGE) },
+    paths: { local: outcomes.filter((o) => o.got.path === 'local').length, llm: outcomes.filter((o) => o.got.path === 'llm').length },
     failures,
     thresholds: { ...thresholds, violations },
     passed: judgedByThresholds ? violations.length === 0 : failures.length === 0,
