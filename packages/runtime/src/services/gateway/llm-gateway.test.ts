@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { LlmOptions } from '../../define/llm-options.ts';
+import { definePrompt } from '../../define/prompt.ts';
 import { startFakeAnthropic } from '../../llm/testing/fake-anthropic.ts';
 import { type FakeProvider, startFakeOpenAi } from '../../llm/testing/fake-openai.ts';
 import { pngDataUrl } from '../../llm/testing/png.ts';
@@ -370,6 +372,41 @@ describe('keys and budgets', () => {
     expect(usage.status).toBe(200);
     expect(await usage.json()).toMatchObject({ from: Date.UTC(2020, 0, 1), total: { calls: 3 }, byDay: [{ calls: 3 }] });
     expect((await fetch(`${stack.url}/v1/usage`)).status).toBe(401);
+  });
+});
+
+describe('prompts as endpoints', () => {
+  it("call the gateway's own /llm/v1 with the caller's key: the call is in the ledger under that key, and over budget the prompt answers 429 BUDGET_EXCEEDED", async () => {
+    const sha = createHash('sha256').update('key-ci').digest('hex');
+    const greet = definePrompt({ name: 'greet', model: 'solo', template: 'Say hello to {{name}}.', input: z.object({ name: z.string() }) });
+    const gateway = await startLlmStack(
+      {
+        providers: { openai: { kind: 'openai', baseUrl: primary.url, apiKeyEnv: 'FAKE_PRIMARY_KEY' } },
+        models: { solo: { provider: 'openai', model: 'gpt-4o-mini' } },
+        keys: [{ id: 'ci', sha256: sha, budget: { dailyTokens: 12 } }],
+      },
+      [{ name: 'greet', prompt: greet, source: { file: 'prompts/greet.ts' } }],
+    );
+    stack = gateway;
+    const post = async () => {
+      const response = await fetch(`${gateway.url}/v1/prompts/greet`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer key-ci' },
+        body: JSON.stringify({ name: 'Ada' }),
+      });
+      return { status: response.status, body: (await response.json()) as { output?: string; error?: { code: string; message: string } } };
+    };
+    const first = await post();
+    expect(first).toMatchObject({ status: 200, body: { output: expect.any(String) } });
+    expect(primary.received.at(-1)?.body).toMatchObject({ messages: [{ role: 'user', content: 'Say hello to Ada.' }] });
+    const requests = primary.counts.requests;
+    const second = await post();
+    expect(second).toMatchObject({
+      status: 429,
+      body: { error: { code: 'BUDGET_EXCEEDED', message: expect.stringMatching(/^prompt "greet": .*API key "ci"/) } },
+    });
+    expect(primary.counts.requests).toBe(requests);
+    expect((await gateway.store.usageTotals()).byKey.map((k) => [k.apiKeyId, k.calls, k.failed])).toEqual([['ci', 2, 1]]);
   });
 });
 

@@ -99,7 +99,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           operationId: 'chatCompletions',
           summary: 'OpenAI-compatible chat completions through the LLM gateway (any OpenAI client; stream or not)',
           description:
-            "Routed by `model` to a configured provider, with retries, fallback, budgets, cache and redaction; every call lands in the usage ledger. The answer is OpenAI's wire format; `x-inputbot-cost-usd` carries the call's cost. A bearer key is required when `llm.apiKeys` is configured.",
+            "Routed by `model` to a configured provider, with retries, fallback, budgets, cache and redaction; every call lands in the usage ledger. The answer is OpenAI's wire format; `x-inputbot-cost-usd` carries the call's cost. A bearer key is required when `llm.keys` is configured.",
           requestBody: { required: true, ...json('ChatRequest') },
           responses: {
             '200': {

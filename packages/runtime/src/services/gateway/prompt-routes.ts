@@ -10,7 +10,7 @@ import type { ProjectPrompt } from '../../project/types.ts';
 import { completeStructured } from '../../structured-output/complete-structured.ts';
 import { type LlmUsage, usageOf } from '../../structured-output/llm-usage.ts';
 import { dropNulls, nullableOptionals, toStrictJsonSchema } from '../../structured-output/strict-json-schema.ts';
-import { HttpError, invalidRequest } from '../http/errors.ts';
+import { HttpError, type HttpErrorCode, invalidRequest } from '../http/errors.ts';
 
 export interface PromptRoutesOptions {
   prompts: readonly ProjectPrompt[] | undefined;
@@ -57,7 +57,10 @@ export function registerPromptRoutes(app: FastifyInstance, options: PromptRoutes
       return await runPrompt(await llm(), prompt, content, headers);
     } catch (error) {
       if ((error as { name?: unknown }).name === 'HttpError') throw error;
-      const status = (error as { status?: unknown }).status;
+      const { status, code, message } = error as { status?: unknown; code?: unknown; message?: string };
+      // The caller's own limits (its key, its budget, a provider's rate limit after the retries) are theirs to act on, as on /llm/v1.
+      const passed = PASSED_THROUGH.find((c) => c === code);
+      if (passed) throw new HttpError(passed, `prompt "${prompt.name}": ${message}`);
       throw new HttpError(
         'LLM_FAILED',
         `the LLM call for prompt "${prompt.name}" failed${typeof status === 'number' ? ` with HTTP ${status}` : ''}: ${(error as Error).message}`,
@@ -65,6 +68,8 @@ export function registerPromptRoutes(app: FastifyInstance, options: PromptRoutes
     }
   });
 }
+
+const PASSED_THROUGH: readonly HttpErrorCode[] = ['LLM_UNAUTHORIZED', 'BUDGET_EXCEEDED', 'LLM_RATE_LIMITED'];
 
 async function runPrompt(
   client: OpenAI,

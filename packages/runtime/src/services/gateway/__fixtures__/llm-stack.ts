@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { createSqliteBroker } from '../../../broker/sqlite-broker.ts';
 import { BotConfigSchema } from '../../../define/bot.ts';
 import type { LlmOptions } from '../../../define/llm-options.ts';
-import type { Project } from '../../../project/types.ts';
+import type { Project, ProjectPrompt } from '../../../project/types.ts';
 import { createSqliteStore } from '../../../store/sqlite-store.ts';
 import type { Store } from '../../../store/types.ts';
 import type { ServiceContext } from '../../service-context.ts';
@@ -21,12 +21,20 @@ export interface LlmStack {
   close(): Promise<void>;
 }
 
-/** Starts a gateway whose bot config has `llm`. Nothing listens at the receiver URL: the LLM face does not need it. */
-export async function startLlmStack(llm: LlmOptions): Promise<LlmStack> {
+/** Starts a gateway whose bot config has `llm` (and `prompts`). Nothing listens at the receiver URL: the LLM face does not need it. */
+export async function startLlmStack(llm: LlmOptions, prompts: ProjectPrompt[] = []): Promise<LlmStack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'inputbot-llm-'));
   const broker = createSqliteBroker({ path: path.join(dir, 'broker.db') });
   const store = createSqliteStore({ path: path.join(dir, 'state.db') });
-  const project: Project = { root: dir, config: BotConfigSchema.parse({ name: 'llm-bot', llm }), intents: [], examples: [], actions: [], fixtures: [] };
+  const project: Project = {
+    root: dir,
+    config: BotConfigSchema.parse({ name: 'llm-bot', llm }),
+    intents: [],
+    examples: [],
+    actions: [],
+    fixtures: [],
+    prompts,
+  };
   const logs: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const context: ServiceContext = { project, broker, store, logger, stateDir: dir };
