@@ -11,6 +11,11 @@ export interface FakeOpenAiOptions {
   reply?: (messages: ChatMessage[], body: Record<string, unknown>) => string;
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
+  /**
+   * Prompt tokens the fake counts beyond what the gateway's tokenizer would (a provider's hidden framing), so a test
+   * can tell the usage the provider reported from the gateway's own estimate. @default 0
+   */
+  extraPromptTokens?: number;
 }
 
 interface ChatBody {
@@ -20,7 +25,7 @@ interface ChatBody {
   stream_options?: { include_usage?: boolean };
 }
 
-/** Starts the fake; `url` ends in `/v1`, like OPENAI_BASE_URL. Prompt tokens are counted as the gateway estimates them. */
+/** Starts the fake; `url` ends in `/v1`, like OPENAI_BASE_URL. Prompt tokens are counted as the gateway estimates them, plus `extraPromptTokens`. */
 export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeProvider> {
   const reply = options.reply ?? ((messages) => `You said: ${contentText(messages.filter((m) => m.role === 'user').at(-1)?.content)}`);
   let served = 0;
@@ -44,7 +49,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       );
     }
     const text = reply(body.messages, body as Record<string, unknown>);
-    const inputTokens = await estimateInputTokens({ ...body, messages: body.messages ?? [] });
+    const inputTokens = (await estimateInputTokens({ ...body, messages: body.messages ?? [] })) + (options.extraPromptTokens ?? 0);
     const id = `chatcmpl-${++served}`;
     const created = Math.floor(Date.now() / 1000);
     if (body.stream)

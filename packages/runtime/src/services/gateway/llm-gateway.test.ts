@@ -246,6 +246,35 @@ describe('POST /llm/v1/chat/completions', () => {
   });
 });
 
+describe("the provider's own usage", () => {
+  it('is what the ledger records, streamed too when the client did not ask for it; only a call without one is estimated', async () => {
+    // This provider counts 7 prompt tokens more than the gateway's tokenizer: the ledger shows whose count it has.
+    const provider = await startFakeOpenAi({ extraPromptTokens: 7 });
+    try {
+      stack = await startLlmStack({ providers: { openai: { kind: 'openai-compatible', baseUrl: provider.url } } });
+      const client = new OpenAI({ baseURL: `${stack.url}/llm/v1`, apiKey: 'local', maxRetries: 0 });
+      const ledger = async () => (await (stack as LlmStack).store.usageTotals()).total.inputTokens;
+
+      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: ask('reported') });
+      expect(await ledger()).toBe(provider.counts.inputTokens);
+
+      // No stream_options from the client: the gateway asks for usage itself, and keeps the usage chunk to itself.
+      const chunks: OpenAI.ChatCompletionChunk[] = [];
+      for await (const chunk of await client.chat.completions.create({ model: 'gpt-4o-mini', messages: ask('streamed'), stream: true })) chunks.push(chunk);
+      expect(provider.received.at(-1)?.body).toMatchObject({ stream_options: { include_usage: true } });
+      expect(chunks.some((c) => c.usage)).toBe(false);
+      expect(await ledger()).toBe(provider.counts.inputTokens);
+
+      provider.script({ kind: 'no-usage' });
+      const { response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: ask('unreported') }).withResponse();
+      expect(response.headers.get('x-usage-estimated')).toBe('true');
+      expect(provider.counts.inputTokens - (await ledger())).toBe(7);
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
 describe('cool-down', () => {
   it('takes a target that keeps failing out of rotation: 503 LLM_TARGETS_COOLING_DOWN with Retry-After, no upstream call', async () => {
     const { client, stack } = await start({ cooldown: { failures: 2, duration: '1m' }, retries: { attempts: 0 } });
