@@ -3,7 +3,7 @@ import { appendFile, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBot } from './helpers/cli.ts';
+import { REPO_ROOT, runBot } from './helpers/cli.ts';
 
 async function init(template: 'ops' | 'starter'): Promise<string> {
   const root = path.join(await mkdtemp(path.join(tmpdir(), 'inputbot-e2e-test-')), template);
@@ -21,6 +21,12 @@ describe('bot test --e2e', () => {
     expect(report.cases).toBeGreaterThan(10);
     // The runtime ran on a temporary state folder: the project's own .bot has no broker of this run.
     expect(await readdir(root)).not.toContain('.bot');
+  });
+
+  it('passes on examples/ops-bot, as the README runs it', async () => {
+    const run = await runBot(['test', 'examples/ops-bot', '--e2e', '--json'], { cwd: REPO_ROOT });
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ failed: 0, passed: true, cases: expect.any(Number) });
   });
 
   it('fails a fixture whose reply does not match, saying what came back', async () => {
