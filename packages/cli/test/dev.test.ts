@@ -81,6 +81,16 @@ describe('bot dev', () => {
     const replay = await runBot(['dlq', 'replay', '--all', '--dir', root]);
     expect(replay.stdout).toContain('replayed 1 message');
     await expect.poll(async () => (await deadLetters()).length, { timeout: 10_000, interval: 200 }).toBe(1);
+    const [dead] = await deadLetters();
+    const statusText = await runBot(['status', root]);
+    expect(statusText.stdout).toMatch(/inputs\/nlp\s+0\s+0\s+0\s+1/);
+    expect(statusText.stdout).toContain('1 dead letter: bot dlq list');
+    expect((await runBot(['dlq', 'replay', dead?.id as string, '--dir', root])).stdout).toContain('replayed 1 message');
+    // Replayed, it dies again: one dead letter still, a new entry.
+    await expect.poll(async () => (await deadLetters()).map((d) => d.id !== dead?.id), { timeout: 10_000, interval: 200 }).toEqual([true]);
+    const unknown = await runBot(['dlq', 'replay', '3b241101-e2bb-4255-8caf-4136c566a962', '--dir', root]);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('no dead letter 3b241101-e2bb-4255-8caf-4136c566a962');
 
     const actionFile = path.join(root, 'actions/update-status.ts');
     const source = await readFile(actionFile, 'utf8');
@@ -116,6 +126,17 @@ describe('bot dev', () => {
 
     const afterFuzz = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as typeof state;
     expect(afterFuzz.services.map((s) => [s.name, s.pid, s.restarts])).toEqual(state.services.map((s) => [s.name, s.pid, 0]));
+
+    // An intent file saved while messages flow: nlp and the executor reload, and every message is answered.
+    const intentFile = path.join(root, 'intents/lookup-employee.ts');
+    const during = Array.from({ length: 20 }, (_, i) =>
+      new Promise((resolve) => setTimeout(resolve, i * 25)).then(() => send(port, 'move Apollo to done', `during-reload-${i}`)),
+    );
+    await writeFile(intentFile, `${await readFile(intentFile, 'utf8')}// saved again\n`);
+    await expect
+      .poll(dev.output, { timeout: 20_000, interval: 100 })
+      .toMatch(/reloaded (nlp and executor|executor and nlp) in \d+ ms \(intents\/lookup-employee\.ts\)/);
+    for (const answer of await Promise.all(during)) expect(answer.body.reply).toMatch(/^(Shifted Apollo from .+ to done|Apollo is already done)\.$/);
 
     // bot dev keeps a copy of the version that loaded, for a service that restarts while a file is broken.
     const kept = path.join(root, '.bot/last-good/actions/update-status.ts');

@@ -107,7 +107,7 @@ describe('gateway + receiver', () => {
     expect(receiver).toMatchObject({ name: 'receive', parentId: gateway?.spanId });
   });
 
-  it('streams recognized and reply events of its conversation only, with heartbeats', async () => {
+  it('streams recognized, clarification and reply events of its conversation only, with heartbeats', async () => {
     const controller = new AbortController();
     const response = await fetch(`${stack.url}/v1/conversations/conv-sse/events`, { signal: controller.signal });
     expect(response.status).toBe(200);
@@ -124,6 +124,8 @@ describe('gateway + receiver', () => {
     };
     await readUntil(/: connected/);
     await send(`${stack.url}/v1/messages`, { body: { user: 'u3', text: 'another conversation', conversationId: 'conv-other' } });
+    const asked = await send(`${stack.url}/v1/messages`, { body: { user: 'u3', text: 'clarify this', conversationId: 'conv-sse' } });
+    await readUntil(/event: clarification/);
     const mine = await send(`${stack.url}/v1/messages`, { body: { user: 'u3', text: 'mine', conversationId: 'conv-sse' } });
     await readUntil(/event: reply/);
     await readUntil(/: heartbeat/);
@@ -133,6 +135,14 @@ describe('gateway + receiver', () => {
       .filter((frame) => frame.includes('event: '))
       .map((frame) => ({ event: /event: (\w+)/.exec(frame)?.[1], data: JSON.parse(/data: (.*)/.exec(frame)?.[1] ?? 'null') }));
     expect(events).toEqual([
+      {
+        event: 'recognized',
+        data: { inputId: asked.body.id, traceId: asked.body.traceId, intent: 'echo', confidence: 0.9, entities: { said: 'clarify this' } },
+      },
+      {
+        event: 'clarification',
+        data: { inputId: asked.body.id, traceId: asked.body.traceId, intent: 'echo', ask: { kind: 'slot', entity: 'what' }, text: 'Echo what?' },
+      },
       { event: 'recognized', data: { inputId: mine.body.id, traceId: mine.body.traceId, intent: 'echo', confidence: 0.9, entities: { said: 'mine' } } },
       { event: 'reply', data: { inputId: mine.body.id, traceId: mine.body.traceId, intent: 'echo', status: 'completed', reply: 'echo: mine' } },
     ]);
