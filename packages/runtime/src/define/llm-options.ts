@@ -36,6 +36,8 @@ export const LlmPriceSchema = z.strictObject({
   output: usd,
   /** Input tokens read from the provider's prompt cache. @default the input price */
   cachedInput: usd.optional(),
+  /** Input tokens written to the provider's prompt cache (Anthropic bills them above the input price). @default the input price */
+  cacheWriteInput: usd.optional(),
 });
 
 /** A spending limit per UTC day; either or both. */

@@ -24,6 +24,7 @@ export interface Price {
   input: number;
   output: number;
   cachedInput?: number;
+  cacheWriteInput?: number;
 }
 
 export interface Budget {

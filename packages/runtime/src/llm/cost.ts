@@ -18,10 +18,16 @@ export function findPrice(model: string, overrides: Readonly<Record<string, Pric
   return undefined;
 }
 
-/** USD for `usage` at `price`; cached input tokens at the cached price. Zero when there is no price. */
+/** USD for `usage` at `price`; cache reads and cache writes at their own prices where the price has them. Zero when there is no price. */
 export function costOf(usage: Usage, price: Price | undefined): number {
   if (!price) return 0;
-  const fresh = usage.inputTokens - usage.cachedTokens;
-  const usd = (fresh * price.input + usage.cachedTokens * (price.cachedInput ?? price.input) + usage.outputTokens * price.output) / 1_000_000;
+  const written = usage.cacheWriteTokens ?? 0;
+  const fresh = usage.inputTokens - usage.cachedTokens - written;
+  const usd =
+    (fresh * price.input +
+      usage.cachedTokens * (price.cachedInput ?? price.input) +
+      written * (price.cacheWriteInput ?? price.input) +
+      usage.outputTokens * price.output) /
+    1_000_000;
   return Math.round(usd * 1e12) / 1e12;
 }

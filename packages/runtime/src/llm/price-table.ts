@@ -1,9 +1,12 @@
 // The price table shipped with the runtime: USD per 1M tokens for common OpenAI and Anthropic models, versioned by date.
 import type { Price } from './config.ts';
 
-/** Prices as published by OpenAI and Anthropic. Override or extend them with `llm.prices` in bot.config.ts. */
+/**
+ * Prices as published by OpenAI and Anthropic; Anthropic's cache writes (5-minute cache) at 1.25× the input price.
+ * Override or extend them with `llm.prices` in bot.config.ts.
+ */
 export const PRICE_TABLE: { version: string; models: Readonly<Record<string, Price>> } = {
-  version: '2025-08-15',
+  version: '2025-11-26',
   models: {
     'gpt-5': { input: 1.25, output: 10, cachedInput: 0.125 },
     'gpt-5-mini': { input: 0.25, output: 2, cachedInput: 0.025 },
@@ -19,15 +22,15 @@ export const PRICE_TABLE: { version: string; models: Readonly<Record<string, Pri
     o3: { input: 2, output: 8, cachedInput: 0.5 },
     'o3-mini': { input: 1.1, output: 4.4, cachedInput: 0.55 },
     'o4-mini': { input: 1.1, output: 4.4, cachedInput: 0.275 },
-    'claude-opus-4-1': { input: 15, output: 75, cachedInput: 1.5 },
-    'claude-opus-4': { input: 15, output: 75, cachedInput: 1.5 },
-    'claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3 },
-    'claude-sonnet-4': { input: 3, output: 15, cachedInput: 0.3 },
-    'claude-3-7-sonnet': { input: 3, output: 15, cachedInput: 0.3 },
-    'claude-3-5-sonnet': { input: 3, output: 15, cachedInput: 0.3 },
-    'claude-haiku-4-5': { input: 1, output: 5, cachedInput: 0.1 },
-    'claude-3-5-haiku': { input: 0.8, output: 4, cachedInput: 0.08 },
-    'claude-3-haiku': { input: 0.25, output: 1.25, cachedInput: 0.03 },
-    'claude-3-opus': { input: 15, output: 75, cachedInput: 1.5 },
+    'claude-opus-4-1': { input: 15, output: 75, cachedInput: 1.5, cacheWriteInput: 18.75 },
+    'claude-opus-4': { input: 15, output: 75, cachedInput: 1.5, cacheWriteInput: 18.75 },
+    'claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWriteInput: 3.75 },
+    'claude-sonnet-4': { input: 3, output: 15, cachedInput: 0.3, cacheWriteInput: 3.75 },
+    'claude-3-7-sonnet': { input: 3, output: 15, cachedInput: 0.3, cacheWriteInput: 3.75 },
+    'claude-3-5-sonnet': { input: 3, output: 15, cachedInput: 0.3, cacheWriteInput: 3.75 },
+    'claude-haiku-4-5': { input: 1, output: 5, cachedInput: 0.1, cacheWriteInput: 1.25 },
+    'claude-3-5-haiku': { input: 0.8, output: 4, cachedInput: 0.08, cacheWriteInput: 1 },
+    'claude-3-haiku': { input: 0.25, output: 1.25, cachedInput: 0.03, cacheWriteInput: 0.3125 },
+    'claude-3-opus': { input: 15, output: 75, cachedInput: 1.5, cacheWriteInput: 18.75 },
   },
 };

@@ -7,6 +7,8 @@ export interface Usage {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
+  /** Part of `inputTokens` written to the provider's cache, billed at its own price; left out when none. */
+  cacheWriteTokens?: number;
   estimated: boolean;
 }
 
@@ -16,11 +18,13 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 export function usageFromWire(usage: WireUsage | null | undefined, outputText: string): Usage | undefined {
   if (!usage || !isCount(usage.prompt_tokens) || !isCount(usage.completion_tokens)) return undefined;
   if (usage.completion_tokens === 0 && outputText.length > 0) return undefined;
-  const cached = usage.prompt_tokens_details?.cached_tokens;
+  const cached = isCount(usage.prompt_tokens_details?.cached_tokens) ? Math.min(usage.prompt_tokens_details.cached_tokens, usage.prompt_tokens) : 0;
+  const written = isCount(usage.cache_creation_input_tokens) ? Math.min(usage.cache_creation_input_tokens, usage.prompt_tokens - cached) : 0;
   return {
     inputTokens: usage.prompt_tokens,
     outputTokens: usage.completion_tokens,
-    cachedTokens: isCount(cached) ? Math.min(cached, usage.prompt_tokens) : 0,
+    cachedTokens: cached,
+    ...(written > 0 && { cacheWriteTokens: written }),
     estimated: false,
   };
 }

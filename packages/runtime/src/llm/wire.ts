@@ -31,6 +31,8 @@ export interface WireUsage {
   completion_tokens?: unknown;
   total_tokens?: unknown;
   prompt_tokens_details?: { cached_tokens?: unknown } | null;
+  /** Prompt tokens written to the provider's cache (Anthropic's), part of `prompt_tokens`; the name LiteLLM uses too. */
+  cache_creation_input_tokens?: unknown;
 }
 
 /** A non-streaming answer. */

@@ -293,12 +293,22 @@ interface AnthropicUsage {
 
 const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
 
-/** Anthropic's usage in OpenAI's terms: prompt tokens include cache reads and writes; cached tokens are the reads. */
+/**
+ * Anthropic's usage in OpenAI's terms: prompt tokens include cache reads and writes; cached tokens are the reads, and
+ * the writes (billed at 1.25× the input price) ride along as `cache_creation_input_tokens`, as LiteLLM reports them.
+ */
 export function toWireUsage(usage: AnthropicUsage): WireUsage {
   const cached = usage.cache_read_input_tokens ?? 0;
-  const input = (usage.input_tokens ?? 0) + cached + (usage.cache_creation_input_tokens ?? 0);
+  const written = usage.cache_creation_input_tokens ?? 0;
+  const input = (usage.input_tokens ?? 0) + cached + written;
   const output = usage.output_tokens ?? 0;
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: input + output, prompt_tokens_details: { cached_tokens: cached } };
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    prompt_tokens_details: { cached_tokens: cached },
+    ...(written > 0 && { cache_creation_input_tokens: written }),
+  };
 }
 
 interface AnswerBlock {
