@@ -98,6 +98,8 @@ export const LlmOptionsSchema = z.strictObject({
         sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the sha256 of the key as 64 lowercase hex digits'),
         /** This key's daily limit. */
         budget: LlmBudgetSchema.optional(),
+        /** May read every key's usage (`GET /v1/usage`); any other key reads only its own. @default false */
+        admin: z.boolean().default(false),
       }),
     )
     .default([]),

@@ -42,7 +42,7 @@ export interface ResolvedLlmConfig {
   readonly fallbackOn: ReadonlySet<number>;
   readonly cooldown: { failures: number; durationMs: number };
   readonly prices: Readonly<Record<string, Price>>;
-  readonly keys: ReadonlyArray<{ id: string; sha256: string; budget?: Budget }>;
+  readonly keys: ReadonlyArray<{ id: string; sha256: string; budget?: Budget; admin: boolean }>;
   readonly budget?: Budget;
   readonly cache: { enabled: boolean; ttlMs: number; maxEntries: number };
   readonly redact: { enabled: boolean; patterns: ReadonlyArray<{ name: string; source: string }> };

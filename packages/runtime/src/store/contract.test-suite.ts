@@ -286,6 +286,10 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       const secondDay = await a.usageTotals({ from: Date.UTC(2026, 0, 11), to: Date.UTC(2026, 0, 12) });
       expect(secondDay.total.calls).toBe(2);
       expect((await a.usageTotals({ from: Date.UTC(2027, 0, 1) })).total).toMatchObject({ calls: 0, costUsd: 0 });
+      const ciOnly = await b.usageTotals({ apiKeyId: 'ci' });
+      expect(ciOnly.total).toMatchObject({ calls: 2, costUsd: 0.75 });
+      expect(ciOnly.byKey.map((k) => k.apiKeyId)).toEqual(['ci']);
+      expect((await b.usageTotals({ apiKeyId: 'ci', from: Date.UTC(2026, 0, 11) })).total.calls).toBe(0);
 
       expect(await a.spentToday('ci')).toEqual({ costUsd: 0, tokens: 0 });
       await a.recordUsage(usage({ apiKeyId: 'ci', costUsd: 0.1, inputTokens: 7, outputTokens: 3 }));

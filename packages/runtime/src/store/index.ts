@@ -12,6 +12,7 @@ export type {
   StateWrite,
   Store,
   TraceSummary,
+  UsageQuery,
   UsageRecord,
   UsageStatus,
   UsageSums,

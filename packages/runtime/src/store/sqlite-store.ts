@@ -18,6 +18,7 @@ import type {
   StateWrite,
   Store,
   TraceSummary,
+  UsageQuery,
   UsageRecord,
   UsageSums,
   UsageTotals,
@@ -86,7 +87,7 @@ interface SumsRow {
 
 const SUMS = `count(*) AS calls, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cached_tokens) AS cached_tokens,
   sum(cost_usd) AS cost_usd, sum(cache_hit) AS cache_hits, sum(status = 'failed') AS failed`;
-const RANGE = 'WHERE at_ms >= @from AND at_ms < @to';
+const RANGE = 'WHERE at_ms >= @from AND at_ms < @to AND (@key IS NULL OR api_key_id = @key)';
 
 function toSums(row: SumsRow | undefined): UsageSums {
   return {
@@ -377,8 +378,8 @@ class SqliteStore implements Store {
     await this.writes.write(() => this.st.insertUsage.run(row), SINGLE);
   }
 
-  async usageTotals(range: { from?: number; to?: number } = {}): Promise<UsageTotals> {
-    const params = { from: range.from ?? 0, to: range.to ?? Number.MAX_SAFE_INTEGER };
+  async usageTotals(range: UsageQuery = {}): Promise<UsageTotals> {
+    const params = { from: range.from ?? 0, to: range.to ?? Number.MAX_SAFE_INTEGER, key: range.apiKeyId ?? null };
     const grouped = (statement: Statement) => (statement.all(params) as SumsRow[]).map((row) => ({ key: row.grp ?? '', sums: toSums(row) }));
     return {
       total: toSums(this.st.usageTotal.get(params) as SumsRow),

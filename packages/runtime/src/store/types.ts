@@ -120,6 +120,13 @@ export interface UsageSums {
   failed: number;
 }
 
+/** Which calls ledger totals cover: started in `[from, to)` (epoch ms; open ends when left out), of one API key or all. */
+export interface UsageQuery {
+  from?: number;
+  to?: number;
+  apiKeyId?: string;
+}
+
 /** Ledger totals over a time range, overall and grouped by model, API key and UTC day (`YYYY-MM-DD`). */
 export interface UsageTotals {
   total: UsageSums;
@@ -178,8 +185,8 @@ export interface Store {
 
   /** Appends a call to the LLM cost ledger. */
   recordUsage(record: UsageRecord): Promise<void>;
-  /** Ledger totals for calls started in `[from, to)` (epoch ms; open ends when left out). */
-  usageTotals(range?: { from?: number; to?: number }): Promise<UsageTotals>;
+  /** Ledger totals of the calls `query` selects (all, when left out). */
+  usageTotals(query?: UsageQuery): Promise<UsageTotals>;
   /** What one API key (or, without one, every key) spent since the start of the current UTC day, for budgets. */
   spentToday(apiKeyId?: string): Promise<{ costUsd: number; tokens: number }>;
 

@@ -375,6 +375,7 @@ describe('keys and budgets', () => {
       keys: [
         { id: 'ci', sha256: sha('key-ci'), budget: { dailyTokens: 12 } },
         { id: 'ops', sha256: sha('key-ops') },
+        { id: 'boss', sha256: sha('key-boss'), admin: true },
       ],
     });
     const client = (key: string) => new OpenAI({ baseURL: `${stack.url}/llm/v1`, apiKey: key, maxRetries: 0 });
@@ -397,9 +398,12 @@ describe('keys and budgets', () => {
       ['ci', 2, 1],
       ['ops', 1, 0],
     ]);
-    const usage = await fetch(`${stack.url}/v1/usage?from=2020-01-01`, { headers: { authorization: 'Bearer key-ops' } });
-    expect(usage.status).toBe(200);
-    expect(await usage.json()).toMatchObject({ from: Date.UTC(2020, 0, 1), total: { calls: 3 }, byDay: [{ calls: 3 }] });
+    // An admin key reads the whole ledger; any other key its own calls only.
+    const usage = async (key: string) =>
+      (await fetch(`${stack.url}/v1/usage?from=2020-01-01`, { headers: { authorization: `Bearer ${key}` } })).json() as Promise<Record<string, unknown>>;
+    expect(await usage('key-boss')).toMatchObject({ from: Date.UTC(2020, 0, 1), total: { calls: 3 }, byDay: [{ calls: 3 }] });
+    const own = await usage('key-ops');
+    expect(own).toMatchObject({ apiKeyId: 'ops', total: { calls: 1 }, byKey: [{ apiKeyId: 'ops', calls: 1 }] });
     expect((await fetch(`${stack.url}/v1/usage`)).status).toBe(401);
   });
 });

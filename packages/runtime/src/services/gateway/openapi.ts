@@ -132,7 +132,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       '/v1/usage': {
         get: {
           operationId: 'usage',
-          summary: 'The LLM usage ledger: totals, by model, API key and UTC day, for calls started in [from, to)',
+          summary:
+            'The LLM usage ledger: totals, by model, API key and UTC day, for calls started in [from, to); a key that is not `admin` sees its own calls only',
           parameters: parameters('query', UsageQuerySchema),
           responses: {
             '200': { description: 'Calls, tokens, cost (USD), cache hits and failures.', content: { 'application/json': { schema: { type: 'object' } } } },
@@ -153,7 +154,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               content: { 'application/json': { schema: { type: 'object' } } },
             },
             '400': error("INVALID_REQUEST: the variables do not match the prompt's input schema."),
+            '401': error('LLM_UNAUTHORIZED: llm.keys are configured and the bearer key is missing or unknown.'),
             '404': error('PROMPT_NOT_FOUND'),
+            '429': error("BUDGET_EXCEEDED or LLM_RATE_LIMITED: the key's budget is spent, or the provider's rate limit outlasted the retries."),
             '502': error("LLM_FAILED or OUTPUT_INVALID: the model failed, or its output did not match the prompt's output schema."),
           },
         },

@@ -25,8 +25,9 @@ export const UsageQuerySchema = z.strictObject({ from: InstantSchema.optional(),
 
 export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
   app.get('/v1/usage', async (request, reply) => {
+    let caller: Caller;
     try {
-      deps.authenticate(request.headers.authorization);
+      caller = deps.authenticate(request.headers.authorization);
     } catch (error) {
       const { code, message, status } = error as { code: string; message: string; status: number };
       return reply.code(status).send({ error: { code, message } });
@@ -34,7 +35,8 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps):
     const query = UsageQuerySchema.safeParse(request.query);
     if (!query.success) throw invalidRequest('query', query.error);
     const range = { ...(query.data.from !== undefined && { from: query.data.from }), ...(query.data.to !== undefined && { to: query.data.to }) };
-    const totals = await deps.store.usageTotals(range);
-    return { ...range, priceTable: PRICE_TABLE.version, ...totals };
+    // A key that is not an admin sees its own calls only: other keys' ids and spending are not its business.
+    const totals = await deps.store.usageTotals({ ...range, ...(!caller.admin && { apiKeyId: caller.keyId }) });
+    return { ...range, ...(!caller.admin && { apiKeyId: caller.keyId }), priceTable: PRICE_TABLE.version, ...totals };
   });
 }
