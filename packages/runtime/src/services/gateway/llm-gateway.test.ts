@@ -131,6 +131,26 @@ describe('POST /llm/v1/chat/completions', () => {
     expect((await stack.store.usageTotals()).total).toMatchObject({ calls: 1, failed: 0, ...served(primary) });
   });
 
+  it('waits out a Retry-After, falls back at once when it is longer than retries.maxDelay, and answers 429 LLM_RATE_LIMITED with Retry-After when the last target stays limited', async () => {
+    const { client } = await start({ retries: { attempts: 1, baseDelay: '5ms', maxDelay: '2s' } });
+    primary.script({ kind: 'status', status: 429, retryAfter: 0.4 });
+    let started = Date.now();
+    await client.chat.completions.create({ model: 'solo', messages: ask('patient') });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    expect(primary.counts.requests).toBe(2);
+
+    primary.script({ kind: 'status', status: 429, retryAfter: 60 });
+    started = Date.now();
+    expect(await streamText(client, 'gpt-4o-mini', 'impatient')).toBe('You said: impatient');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect([primary.counts.requests, backup.counts.requests]).toEqual([3, 1]);
+
+    primary.script({ kind: 'status', status: 429, retryAfter: 0.01 }, { kind: 'status', status: 429, retryAfter: 7 });
+    const error = await client.chat.completions.create({ model: 'solo', messages: ask('limited') }).catch((e) => e);
+    expect(error).toMatchObject({ status: 429, code: 'LLM_RATE_LIMITED' });
+    expect(error.headers.get('retry-after')).toBe('7');
+  });
+
   it('falls back to the next target on a 500 and records the provider that served', async () => {
     const { client, stack } = await start();
     primary.script({ kind: 'status', status: 500 }, { kind: 'status', status: 500 });
@@ -144,11 +164,15 @@ describe('POST /llm/v1/chat/completions', () => {
   const shortTimeouts = { timeouts: { connect: '300ms', firstToken: '300ms' } } as const;
 
   it('times out a hung provider (no answer, or headers but no first token) and falls back', async () => {
-    const { client } = await start(shortTimeouts);
+    const { client, stack } = await start(shortTimeouts);
     primary.script({ kind: 'hang' }, { kind: 'stall' });
     expect((await client.chat.completions.create({ model: 'gpt-4o-mini', messages: ask('one') })).choices[0]?.message.content).toBe('You said: one');
     expect(await streamText(client, 'gpt-4o-mini', 'two')).toBe('You said: two');
     expect([primary.counts.requests, backup.counts.requests]).toEqual([2, 2]);
+    // The hung attempts served nothing and cost nothing: the ledger holds what the backup served, by the backup.
+    const totals = await stack.store.usageTotals();
+    expect(totals.total).toMatchObject({ calls: 2, failed: 0, ...served(primary, backup) });
+    expect(primary.counts.inputTokens).toBe(0);
   });
 
   it('waits for a slow non-streamed answer up to firstToken, not connect (its headers come with the whole answer)', async () => {
