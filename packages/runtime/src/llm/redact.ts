@@ -57,14 +57,28 @@ export function createRedactor(extra: ReadonlyArray<{ name: string; source: stri
     redact(messages) {
       const counter = { count: 0 };
       const redacted = messages.map((message) => {
-        if (typeof message.content === 'string') return { ...message, content: redactText(message.content, counter) };
-        if (!Array.isArray(message.content)) return message;
-        const content = message.content.map((part) =>
-          part.type === 'text' && typeof part.text === 'string' ? { ...part, text: redactText(part.text, counter) } : part,
-        );
-        return { ...message, content };
+        const content =
+          typeof message.content === 'string'
+            ? redactText(message.content, counter)
+            : Array.isArray(message.content)
+              ? message.content.map((part) =>
+                  part.type === 'text' && typeof part.text === 'string' ? { ...part, text: redactText(part.text, counter) } : part,
+                )
+              : message.content;
+        // An earlier tool call's arguments carry what the user said (an email to look up, a card to charge) just as text does.
+        const toolCalls = Array.isArray(message.tool_calls)
+          ? message.tool_calls.map((call) => redactToolCall(call, (text) => redactText(text, counter)))
+          : undefined;
+        return { ...message, content, ...(toolCalls && { tool_calls: toolCalls }) };
       });
       return { messages: redacted, count: counter.count };
     },
   };
+}
+
+/** A tool call with its JSON `arguments` string redacted (the replacements keep the JSON valid: none has a quote). */
+function redactToolCall(call: unknown, redactText: (text: string) => string): unknown {
+  const fn = (call as { function?: { arguments?: unknown } } | null)?.function;
+  if (typeof fn?.arguments !== 'string') return call;
+  return { ...(call as object), function: { ...fn, arguments: redactText(fn.arguments) } };
 }

@@ -518,6 +518,27 @@ describe('cache and redaction', () => {
     expect(sent).toContain('[REDACTED_CARD]');
     expect(sent).toContain('[REDACTED_TICKET]');
   });
+
+  it("redacts an earlier tool call's arguments too, keeping them valid JSON", async () => {
+    const { client } = await start({ redact: { enabled: true } });
+    await client.chat.completions.create({
+      model: 'solo',
+      messages: [
+        { role: 'user', content: 'find the customer' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'find_customer', arguments: '{"email":"ana.lopez@example.com","phone":"+44 20 7946 0958"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'found ana.lopez@example.com' },
+      ],
+    });
+    const body = primary.received[0]?.body as { messages: Array<{ content: unknown; tool_calls?: Array<{ function: { arguments: string } }> }> };
+    expect(JSON.stringify(body)).not.toMatch(/ana\.lopez|7946/);
+    expect(JSON.parse(body.messages[1]?.tool_calls?.[0]?.function.arguments ?? '')).toEqual({ email: '[REDACTED_EMAIL]', phone: '[REDACTED_PHONE]' });
+  });
 });
 
 describe('the ledger against the providers', () => {
