@@ -15,6 +15,9 @@ export interface Budgets {
 
 const NONE: Reservation = { release() {} };
 
+/** Dollars as people write them, never in exponent form (a budget of $0.0000006 is not "$6e-7"). */
+const usd = (amount: number) => `$${amount.toLocaleString('en-US', { maximumFractionDigits: 8 })}`;
+
 export function createBudgets(store: Store, overall: Budget | undefined): Budgets {
   // Calls in flight, so a burst of concurrent calls cannot all pass a check made before any of them is in the ledger.
   const inFlight = new Map<string, { costUsd: number; tokens: number }>();
@@ -22,20 +25,15 @@ export function createBudgets(store: Store, overall: Budget | undefined): Budget
     const current = inFlight.get(key) ?? { costUsd: 0, tokens: 0 };
     inFlight.set(key, { costUsd: current.costUsd + sign * delta.costUsd, tokens: current.tokens + sign * delta.tokens });
   };
-  const check = async (
-    scope: string,
-    label: string,
-    budget: Budget,
-    spent: Promise<{ costUsd: number; tokens: number }>,
-    expected: { costUsd: number; tokens: number },
-  ) => {
+  /** Throws BUDGET_EXCEEDED unless `budget` covers `expected` on top of `spent` and the scope's calls in flight. Synchronous, so no reservation slips in between. */
+  const check = (scope: string, label: string, budget: Budget, spent: { costUsd: number; tokens: number }, expected: { costUsd: number; tokens: number }) => {
     const pending = inFlight.get(scope) ?? { costUsd: 0, tokens: 0 };
-    const { costUsd, tokens } = await spent;
+    const { costUsd, tokens } = spent;
     const resets = new Date((Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000).toISOString();
     if (budget.dailyUsd !== undefined && costUsd + pending.costUsd + expected.costUsd > budget.dailyUsd) {
       throw new LlmError(
         'BUDGET_EXCEEDED',
-        `${label} daily budget of $${budget.dailyUsd} does not cover this call ($${(costUsd + pending.costUsd).toFixed(4)} used today); it resets at ${resets}`,
+        `${label} daily budget of ${usd(budget.dailyUsd)} does not cover this call (${usd(costUsd + pending.costUsd)} used today); it resets at ${resets}`,
         { retryAfterS: Math.ceil((Date.parse(resets) - Date.now()) / 1000) },
       );
     }
@@ -52,8 +50,10 @@ export function createBudgets(store: Store, overall: Budget | undefined): Budget
       if (!keyBudget && !overall) return NONE;
       // Worked out only when there is a budget to check.
       const expected = expectedOf();
-      if (keyBudget) await check(`key:${keyId}`, `the API key "${keyId}"'s`, keyBudget, store.spentToday(keyId), expected);
-      if (overall) await check('all', 'the gateway-wide (llm.budget)', overall, store.spentToday(), expected);
+      const [keySpent, allSpent] = await Promise.all([keyBudget && store.spentToday(keyId), overall && store.spentToday()]);
+      // From the checks to the reservation nothing awaits: calls arriving together each see the others' reservations.
+      if (keyBudget && keySpent) check(`key:${keyId}`, `the API key "${keyId}"'s`, keyBudget, keySpent, expected);
+      if (overall && allSpent) check('all', 'the gateway-wide (llm.budget)', overall, allSpent, expected);
       add(`key:${keyId}`, expected, 1);
       add('all', expected, 1);
       let released = false;

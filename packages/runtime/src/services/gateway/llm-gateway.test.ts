@@ -432,6 +432,29 @@ describe('keys and budgets', () => {
   });
 });
 
+describe('a gateway-wide budget in USD', () => {
+  it('counts calls in flight, so of two arriving together only the one it covers goes out, and refuses once the day is spent', async () => {
+    // 'hello there' is reserved as 3 tokens at gpt-4o-mini's $0.15 per 1M: $0.00000045 each; the budget covers one.
+    const { client } = await start({ budget: { dailyUsd: 0.0000006 } });
+    primary.script({ kind: 'slow', ms: 300 });
+    const [first, second] = await Promise.allSettled([
+      client.chat.completions.create({ model: 'solo', messages: ask('hello there') }),
+      client.chat.completions.create({ model: 'solo', messages: ask('hello there') }),
+    ]);
+    const outcomes = [first, second].map((r) => (r.status === 'fulfilled' ? 'served' : (r.reason as { code?: string }).code));
+    expect(outcomes.sort()).toEqual(['BUDGET_EXCEEDED', 'served']);
+    expect(primary.counts.requests).toBe(1);
+    // What it really cost (input and output) is now in the ledger, past the budget.
+    const third = await client.chat.completions.create({ model: 'solo', messages: ask('hi') }).catch((e) => e);
+    expect(third).toMatchObject({
+      status: 429,
+      code: 'BUDGET_EXCEEDED',
+      message: expect.stringContaining('gateway-wide (llm.budget) daily budget of $0.0000006'),
+    });
+    expect(primary.counts.requests).toBe(1);
+  });
+});
+
 describe('prompts as endpoints', () => {
   it("call the gateway's own /llm/v1 with the caller's key: the call is in the ledger under that key, and over budget the prompt answers 429 BUDGET_EXCEEDED", async () => {
     const sha = createHash('sha256').update('key-ci').digest('hex');
