@@ -46,7 +46,7 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   };
   keepLastGood();
 
-  let services: ServiceProcess[] = [];
+  let services: readonly ServiceProcess[] = [];
   const saveState = () =>
     writeDevState(root, {
       pid: process.pid,
@@ -122,7 +122,7 @@ async function reload(
   root: string,
   files: string[],
   targets: Set<ReloadTarget>,
-  services: ServiceProcess[],
+  services: readonly ServiceProcess[],
   waiters: Map<string, (ok: boolean) => void>,
   log: (line: string) => void,
 ): Promise<boolean> {

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCheckpointer } from '@inputbot/runtime/sqlite';
-import { type ServiceEvents, ServiceProcess, type ServiceSpec } from '../supervisor/service-process.ts';
+import type { ServiceEvents, ServiceProcess, ServiceSpec } from '../supervisor/service-process.ts';
+import { createSupervisor } from '../supervisor/supervisor.ts';
 import { findFreePort } from './free-port.ts';
 
 export interface RuntimeOptions {
@@ -20,7 +21,7 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  services: ServiceProcess[];
+  services: readonly ServiceProcess[];
   gatewayUrl: string;
   /** SIGTERM to every service, SIGKILL after `timeoutMs`; resolves when all have exited. */
   stop(timeoutMs?: number): Promise<void>;
@@ -46,13 +47,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   // A fixed port, so a restarted receiver keeps the address the gateway knows.
   const receiverPort = await findFreePort();
-  const services = [
-    new ServiceProcess(spec('receiver', [], receiverPort), options.events),
-    // nlp reaches the LLM (nlu.mode llm or cascade) through the gateway's OpenAI-compatible routes.
-    new ServiceProcess({ ...spec('nlp'), env: { ...env, INPUTBOT_LLM_URL: `http://127.0.0.1:${port}/llm/v1` } }, options.events),
-    new ServiceProcess(spec('executor'), options.events),
-    new ServiceProcess(spec('gateway', ['--receiver-url', `http://127.0.0.1:${receiverPort}`], port), options.events),
-  ];
+  const supervisor = createSupervisor(
+    [
+      spec('receiver', [], receiverPort),
+      // nlp reaches the LLM (nlu.mode llm or cascade) through the gateway's OpenAI-compatible routes.
+      { ...spec('nlp'), env: { ...env, INPUTBOT_LLM_URL: `http://127.0.0.1:${port}/llm/v1` } },
+      spec('executor'),
+      spec('gateway', ['--receiver-url', `http://127.0.0.1:${receiverPort}`], port),
+    ],
+    options.events,
+  );
   const checkpointer = startCheckpointer([path.join(stateDir, 'broker.db'), path.join(stateDir, 'state.db')], {
     onError: (file, error) =>
       options.events?.onLine?.(
@@ -62,24 +66,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ),
   });
   const stop = async (timeoutMs = 4000) => {
-    await Promise.all(services.map((s) => s.stop(timeoutMs)));
+    await supervisor.stop(timeoutMs);
     checkpointer.stop();
   };
-  const timeoutMs = options.readyTimeoutMs ?? 15_000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const waiting = services.filter((s) => s.state !== 'ready').map((s) => s.spec.name);
-      reject(new Error(`not ready after ${timeoutMs / 1000} s: ${waiting.join(', ')} (see the log above)`));
-    }, timeoutMs);
-  });
   try {
-    await Promise.race([Promise.all(services.map((s) => s.start())), timeout]);
+    await supervisor.start(options.readyTimeoutMs ?? 15_000);
   } catch (error) {
     await stop();
-    throw error;
-  } finally {
-    clearTimeout(timer);
+    throw new Error(`${(error as Error).message} (see the log above)`);
   }
-  return { services, gatewayUrl: `http://127.0.0.1:${port}`, stop };
+  return { services: supervisor.services, gatewayUrl: `http://127.0.0.1:${port}`, stop };
 }
