@@ -108,7 +108,7 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
 
   let reservation: { release(): void };
   try {
-    reservation = await gateway.budgets.reserve(caller.keyId, caller.budget, () => expectedSpend(gateway, request, targets[0]));
+    reservation = await gateway.budgets.reserve(caller.keyId, caller.budget, () => expectedSpend(gateway, request, targets));
   } catch (error) {
     if (error instanceof LlmError) await record({ usage: ZERO, status: 'failed', errorCode: error.code }).written;
     return errorAnswer(gateway, error, headers);
@@ -203,15 +203,16 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
 
 /**
  * What a call is reserved against the budgets before it goes out: its prompt, at ~4 characters a token (no tokenizer
- * on every call), tool definitions and images included. Not its answer: a budget refuses a call once it is spent,
- * not one whose `max_tokens` might overrun it.
+ * on every call), tool definitions and images included, at the price of its dearest target (a fallback may serve it).
+ * Not its answer: a budget refuses a call once it is spent, not one whose `max_tokens` might overrun it.
  */
-function expectedSpend(gateway: LlmGateway, request: ChatRequest, target: Target | undefined): { costUsd: number; tokens: number } {
+function expectedSpend(gateway: LlmGateway, request: ChatRequest, targets: readonly Target[]): { costUsd: number; tokens: number } {
   const { messageTexts, toolsText, imageTokens } = promptSize(request);
   const characters = messageTexts.reduce((sum, text) => sum + text.length, toolsText.length);
   const tokens = Math.ceil(characters / 4) + imageTokens;
-  const price = target && priceOf(gateway, request.model, target, [target]);
-  return { tokens, costUsd: costOf({ inputTokens: tokens, outputTokens: 0, cachedTokens: 0, estimated: true }, price) };
+  const usage = { inputTokens: tokens, outputTokens: 0, cachedTokens: 0, estimated: true };
+  const costUsd = Math.max(0, ...targets.map((target) => costOf(usage, priceOf(gateway, request.model, target, targets))));
+  return { tokens, costUsd };
 }
 
 /** The served model's price; a price set for the name the client asked for applies to its first target only. */

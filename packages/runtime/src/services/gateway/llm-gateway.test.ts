@@ -455,6 +455,23 @@ describe('a gateway-wide budget in USD', () => {
   });
 });
 
+describe('a budget reservation', () => {
+  it('prices the call at its dearest target, since a fallback may serve it', async () => {
+    // 3 tokens: $0.00000045 at gpt-4o-mini, $0.0000075 at gpt-4o (its fallback); the budget covers only the first.
+    const { client } = await start({
+      budget: { dailyUsd: 0.000001 },
+      models: { cheap: { provider: 'openai', model: 'gpt-4o-mini', fallbacks: ['openai/gpt-4o'] }, mini: { provider: 'openai', model: 'gpt-4o-mini' } },
+    });
+    expect(await client.chat.completions.create({ model: 'cheap', messages: ask('hello there') }).catch((e) => e)).toMatchObject({
+      status: 429,
+      code: 'BUDGET_EXCEEDED',
+    });
+    expect(primary.counts.requests).toBe(0);
+    await client.chat.completions.create({ model: 'mini', messages: ask('hello there') });
+    expect(primary.counts.requests).toBe(1);
+  });
+});
+
 describe('prompts as endpoints', () => {
   it("call the gateway's own /llm/v1 with the caller's key: the call is in the ledger under that key, and over budget the prompt answers 429 BUDGET_EXCEEDED", async () => {
     const sha = createHash('sha256').update('key-ci').digest('hex');
