@@ -9,7 +9,7 @@ export type FakeBehaviour =
   | { kind: 'ok' }
   /** This status with a provider-shaped error body; `retryAfter` is sent as the Retry-After header (seconds). */
   | { kind: 'status'; status: number; retryAfter?: number }
-  /** Accepts the request and never answers (the gateway's connect timeout fires). */
+  /** Accepts the request and never answers: no headers (a stream's `connect` timeout fires; a non-streamed call waits up to `firstToken`, its headers coming with the whole answer). */
   | { kind: 'hang' }
   /** Answers 200 headers, then nothing (the gateway's first-token timeout fires). */
   | { kind: 'stall' }

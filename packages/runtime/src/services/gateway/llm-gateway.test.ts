@@ -389,6 +389,22 @@ describe('Anthropic translation', () => {
     expect(error).toMatchObject({ code: 'LLM_STREAM_INTERRUPTED' });
     expect(backup.counts.requests).toBe(1);
   });
+
+  it("handles Anthropic's failures as OpenAI's: a 429 waited out, a garbled answer, an answer without usage estimated, in the ledger", async () => {
+    const { client, stack } = await start({ models: { solo: { provider: 'anthropic', model: 'claude-3-haiku' } }, retries: { attempts: 1, baseDelay: '5ms' } });
+    claude.script({ kind: 'status', status: 429, retryAfter: 0.05 });
+    expect((await client.chat.completions.create({ model: 'solo', messages: ask('limited') })).choices[0]?.message.content).toBe('Claude heard: limited');
+    claude.script({ kind: 'malformed' }, { kind: 'malformed' });
+    expect(await client.chat.completions.create({ model: 'solo', messages: ask('garbled') }).catch((e) => e)).toMatchObject({
+      status: 502,
+      code: 'LLM_UPSTREAM_MALFORMED',
+    });
+    claude.script({ kind: 'no-usage' });
+    const { response } = await client.chat.completions.create({ model: 'solo', messages: ask('uncounted') }).withResponse();
+    expect(response.headers.get('x-usage-estimated')).toBe('true');
+    expect(claude.counts.requests).toBe(5);
+    expect((await stack.store.usageTotals()).total).toMatchObject({ calls: 3, failed: 1 });
+  });
 });
 
 describe('keys and budgets', () => {
