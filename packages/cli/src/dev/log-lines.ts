@@ -27,11 +27,15 @@ export function formatServiceLine(service: string, line: string): string {
   }
   if (typeof record !== 'object' || record === null) return `${prefix} │ ${line}`;
   const { level, msg, time: _time, pid: _pid, hostname: _host, service: _service, err, ...rest } = record;
+  const message = String(msg ?? '');
   const extras = Object.entries(rest)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)
+    // Kept as fields for JSON logs, but not said twice here: `ready on http://127.0.0.1:3000` needs no `port=3000`.
+    .filter(([, v]) => !message.includes(v))
+    .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const error = err && typeof err === 'object' ? ` ${String((err as { message?: unknown }).message ?? '')}` : '';
-  const text = `${String(msg ?? '')}${error}${extras ? color.dim(` ${extras}`) : ''}`;
+  const text = `${message}${error}${extras ? color.dim(` ${extras}`) : ''}`;
   const levelPaint = LEVELS[Number(level)];
   return `${prefix} │ ${levelPaint ? levelPaint(text) : text}`;
 }
