@@ -18,6 +18,9 @@ export function lastGoodDir(stateDir: string): string {
 export async function saveLastGood(root: string, stateDir: string): Promise<void> {
   const target = lastGoodDir(stateDir);
   const fresh = `${target}-${process.pid}-${Date.now()}`;
+  // Half-made copies of a bot dev that was killed while copying.
+  const stale = (await readdir(stateDir)).filter((name) => name.startsWith(`${path.basename(target)}-`));
+  await Promise.all(stale.map((name) => rm(path.join(stateDir, name), { recursive: true, force: true })));
   // Entry by entry: the copy lies inside the folder it copies, which `cp` of the whole folder refuses.
   const entries = (await readdir(root)).filter((name) => !SKIPPED.has(name));
   await mkdir(fresh, { recursive: true });
