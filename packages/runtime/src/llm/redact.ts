@@ -76,9 +76,25 @@ export function createRedactor(extra: ReadonlyArray<{ name: string; source: stri
   };
 }
 
-/** A tool call with its JSON `arguments` string redacted (the replacements keep the JSON valid: none has a quote). */
+/**
+ * A tool call with PII redacted in its `arguments`: each string value of the JSON, so the arguments stay valid JSON
+ * (a match may start inside an escape such as `\n`); arguments that are not JSON are redacted as text.
+ */
 function redactToolCall(call: unknown, redactText: (text: string) => string): unknown {
   const fn = (call as { function?: { arguments?: unknown } } | null)?.function;
   if (typeof fn?.arguments !== 'string') return call;
-  return { ...(call as object), function: { ...fn, arguments: redactText(fn.arguments) } };
+  let args: string;
+  try {
+    args = JSON.stringify(redactStrings(JSON.parse(fn.arguments), redactText));
+  } catch {
+    args = redactText(fn.arguments);
+  }
+  return { ...(call as object), function: { ...fn, arguments: args } };
+}
+
+function redactStrings(value: unknown, redactText: (text: string) => string): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, redactText));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v, redactText)]));
+  return value;
 }

@@ -585,15 +585,27 @@ describe('cache and redaction', () => {
           role: 'assistant',
           content: null,
           tool_calls: [
-            { id: 'call_1', type: 'function', function: { name: 'find_customer', arguments: '{"email":"ana.lopez@example.com","phone":"+44 20 7946 0958"}' } },
+            {
+              id: 'call_1',
+              type: 'function',
+              // The note's JSON escape (\n) sits right before the address: text redaction would break the JSON.
+              function: {
+                name: 'find_customer',
+                arguments: JSON.stringify({ email: 'ana.lopez@example.com', phone: '+44 20 7946 0958', note: 'call\nbob@example.com' }),
+              },
+            },
           ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: 'found ana.lopez@example.com' },
       ],
     });
     const body = primary.received[0]?.body as { messages: Array<{ content: unknown; tool_calls?: Array<{ function: { arguments: string } }> }> };
-    expect(JSON.stringify(body)).not.toMatch(/ana\.lopez|7946/);
-    expect(JSON.parse(body.messages[1]?.tool_calls?.[0]?.function.arguments ?? '')).toEqual({ email: '[REDACTED_EMAIL]', phone: '[REDACTED_PHONE]' });
+    expect(JSON.stringify(body)).not.toMatch(/ana\.lopez|7946|bob@/);
+    expect(JSON.parse(body.messages[1]?.tool_calls?.[0]?.function.arguments ?? '')).toEqual({
+      email: '[REDACTED_EMAIL]',
+      phone: '[REDACTED_PHONE]',
+      note: 'call\n[REDACTED_EMAIL]',
+    });
   });
 });
 
