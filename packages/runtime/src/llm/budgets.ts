@@ -5,7 +5,8 @@ import { LlmError } from './errors.ts';
 
 /** What a call is expected to spend; its reservation is released when the real cost is in the ledger. */
 export interface Reservation {
-  release(): void;
+  /** Ends the reservation once the call's real cost is in the ledger; `actual` is that cost, when known. */
+  release(actual?: { costUsd: number; tokens: number }): void;
 }
 
 export interface Budgets {
@@ -15,19 +16,30 @@ export interface Budgets {
 
 const NONE: Reservation = { release() {} };
 
+type Spend = { costUsd: number; tokens: number };
+const ZERO: Spend = { costUsd: 0, tokens: 0 };
+
 /** Dollars as people write them, never in exponent form (a budget of $0.0000006 is not "$6e-7"). */
 const usd = (amount: number) => `$${amount.toLocaleString('en-US', { maximumFractionDigits: 8 })}`;
 
 export function createBudgets(store: Store, overall: Budget | undefined): Budgets {
   // Calls in flight, so a burst of concurrent calls cannot all pass a check made before any of them is in the ledger.
-  const inFlight = new Map<string, { costUsd: number; tokens: number }>();
-  const add = (key: string, delta: { costUsd: number; tokens: number }, sign: 1 | -1) => {
-    const current = inFlight.get(key) ?? { costUsd: 0, tokens: 0 };
-    inFlight.set(key, { costUsd: current.costUsd + sign * delta.costUsd, tokens: current.tokens + sign * delta.tokens });
+  const inFlight = new Map<string, Spend>();
+  // Every reservation released so far, per scope: one released while the ledger was being read is in neither the
+  // read (its cost may have been committed after it) nor the calls in flight, so a check counts it again.
+  const released = new Map<string, Spend>();
+  const add = (map: Map<string, Spend>, key: string, delta: Spend, sign: 1 | -1) => {
+    const current = map.get(key) ?? ZERO;
+    map.set(key, { costUsd: current.costUsd + sign * delta.costUsd, tokens: current.tokens + sign * delta.tokens });
   };
-  /** Throws BUDGET_EXCEEDED unless `budget` covers `expected` on top of `spent` and the scope's calls in flight. Synchronous, so no reservation slips in between. */
-  const check = (scope: string, label: string, budget: Budget, spent: { costUsd: number; tokens: number }, expected: { costUsd: number; tokens: number }) => {
-    const pending = inFlight.get(scope) ?? { costUsd: 0, tokens: 0 };
+  /**
+   * Throws BUDGET_EXCEEDED unless `budget` covers `expected` on top of `spent`, the scope's calls in flight and what
+   * was released since `releasedBefore`. Synchronous, so no reservation slips in between.
+   */
+  const check = (scope: string, label: string, budget: Budget, spent: Spend, releasedBefore: Spend, expected: Spend) => {
+    const now = inFlight.get(scope) ?? ZERO;
+    const since = released.get(scope) ?? ZERO;
+    const pending = { costUsd: now.costUsd + since.costUsd - releasedBefore.costUsd, tokens: now.tokens + since.tokens - releasedBefore.tokens };
     const { costUsd, tokens } = spent;
     const resets = new Date((Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000).toISOString();
     if (budget.dailyUsd !== undefined && costUsd + pending.costUsd + expected.costUsd > budget.dailyUsd) {
@@ -50,19 +62,23 @@ export function createBudgets(store: Store, overall: Budget | undefined): Budget
       if (!keyBudget && !overall) return NONE;
       // Worked out only when there is a budget to check.
       const expected = expectedOf();
+      const key = `key:${keyId}`;
+      const releasedBefore = { key: released.get(key) ?? ZERO, all: released.get('all') ?? ZERO };
       const [keySpent, allSpent] = await Promise.all([keyBudget && store.spentToday(keyId), overall && store.spentToday()]);
       // From the checks to the reservation nothing awaits: calls arriving together each see the others' reservations.
-      if (keyBudget && keySpent) check(`key:${keyId}`, `the API key "${keyId}"'s`, keyBudget, keySpent, expected);
-      if (overall && allSpent) check('all', 'the gateway-wide (llm.budget)', overall, allSpent, expected);
-      add(`key:${keyId}`, expected, 1);
-      add('all', expected, 1);
-      let released = false;
+      if (keyBudget && keySpent) check(key, `the API key "${keyId}"'s`, keyBudget, keySpent, releasedBefore.key, expected);
+      if (overall && allSpent) check('all', 'the gateway-wide (llm.budget)', overall, allSpent, releasedBefore.all, expected);
+      add(inFlight, key, expected, 1);
+      add(inFlight, 'all', expected, 1);
+      let done = false;
       return {
-        release() {
-          if (released) return;
-          released = true;
-          add(`key:${keyId}`, expected, -1);
-          add('all', expected, -1);
+        release(actual) {
+          if (done) return;
+          done = true;
+          for (const scope of [key, 'all']) {
+            add(inFlight, scope, expected, -1);
+            add(released, scope, actual ?? expected, 1);
+          }
         },
       };
     },

@@ -4,6 +4,7 @@ import { newTraceId } from '../contracts/ids.ts';
 import type { UsageStatus } from '../store/types.ts';
 import { COST_HEADER } from '../structured-output/llm-usage.ts';
 import type { Caller } from './api-keys.ts';
+import type { Reservation } from './budgets.ts';
 import { routeModel, type Target } from './config.ts';
 import { costOf, findPrice } from './cost.ts';
 import { LlmError } from './errors.ts';
@@ -92,7 +93,7 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
       })
       // The ledger logs its own store failures; this catches the rest, so an answer never waits on or fails by it.
       .catch((error: unknown) => gateway.logger.error({ err: error, traceId }, 'could not record the LLM call'));
-    return { costUsd, written };
+    return { costUsd, written, spent: { costUsd, tokens: outcome.usage.inputTokens + outcome.usage.outputTokens } };
   };
 
   if (gateway.redactor) request = { ...request, messages: gateway.redactor.redact(request.messages).messages };
@@ -106,7 +107,7 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
     return { kind: 'json', status: 200, body: cached, headers: hitHeaders };
   }
 
-  let reservation: { release(): void };
+  let reservation: Reservation;
   try {
     reservation = await gateway.budgets.reserve(caller.keyId, caller.budget, () => expectedSpend(gateway, request, targets));
   } catch (error) {
@@ -128,23 +129,23 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
     totalMs,
   );
   // The reservation is released once the real cost is committed, so a budget check always sees one of the two.
-  const finish = (written: Promise<void>) => {
+  const finish = ({ written, spent }: { written: Promise<void>; spent: { costUsd: number; tokens: number } }) => {
     clearTimeout(totalTimer);
     finished = true;
-    void written.then(() => reservation.release());
+    void written.then(() => reservation.release(spent));
   };
 
   let opened: Awaited<ReturnType<typeof openCall>>;
   try {
     opened = await openCall(gateway, request.model, targets, request, { stream, signal: controller.signal });
   } catch (error) {
-    const { written } = record({
+    const recorded = record({
       usage: ZERO,
       status: 'failed',
       errorCode: error instanceof LlmError ? error.code : clientGone ? CLIENT_CLOSED : 'INTERNAL_ERROR',
     });
-    finish(written);
-    await written;
+    finish(recorded);
+    await recorded.written;
     // Nobody is left to read the answer; 499 is what proxies log for it.
     if (clientGone) return { kind: 'json', status: 499, body: { error: { code: CLIENT_CLOSED, message: 'the client closed the connection' } }, headers };
     return errorAnswer(gateway, error, headers);
@@ -155,8 +156,9 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
     // What the model wrote, tool calls' names and arguments included: counted when the provider reports no usage.
     const text = completion.choices.map((c) => contentText(c.message?.content as string | null) + toolCallsText(c.message?.tool_calls)).join('');
     const usage = usageFromWire(completion.usage, text) ?? (await estimateUsage(request, text));
-    const { costUsd, written } = record({ target: opened.target, upstreamModel: completion.model, usage, status: 'ok', attempts: opened.attempts });
-    finish(written);
+    const recorded = record({ target: opened.target, upstreamModel: completion.model, usage, status: 'ok', attempts: opened.attempts });
+    const { costUsd, written } = recorded;
+    finish(recorded);
     // Awaited, so a client that has the answer finds the call in the ledger. The wait is one event-loop turn (the group
     // commit) and measured no slower at 10 connections than answering first: the answers of a turn then leave
     // together and more records share a commit (docs/benchmarks.md).
@@ -185,7 +187,7 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
       clearTimeout(totalTimer);
       const status: UsageStatus = result.errorCode ? 'partial' : 'ok';
       const usage = usageFromWire(result.usage, result.text) ?? (await estimateUsage(request, result.text));
-      const { written } = record({
+      const recorded = record({
         target: opened.target,
         upstreamModel: firstChunk?.model,
         usage,
@@ -193,8 +195,8 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
         attempts: opened.attempts,
         ...(result.errorCode && { errorCode: result.errorCode }),
       });
-      finish(written);
-      await written;
+      finish(recorded);
+      await recorded.written;
       if (cacheKey && status === 'ok' && !result.hasToolCalls) gateway.cache?.set(cacheKey, completionFromStream(firstChunk, result));
     },
   });
