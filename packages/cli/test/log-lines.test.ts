@@ -18,5 +18,6 @@ it('prefixes each line with its service, marks warnings and errors, and keeps fi
   expect(formatServiceLine('nlp', json({ level: 50, msg: 'could not record spans', err: { message: 'disk full' }, spans: 3 }))).toBe(
     'nlp      │ error could not record spans disk full spans=3',
   );
+  expect(formatServiceLine('executor', json({ level: 30, msg: 'retrying in 1200 ms', attempts: 2 }))).toBe('executor │ retrying in 1200 ms attempts=2');
   expect(formatServiceLine('receiver', 'not JSON at all')).toBe('receiver │ not JSON at all');
 });

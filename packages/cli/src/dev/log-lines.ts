@@ -31,11 +31,17 @@ export function formatServiceLine(service: string, line: string): string {
   const extras = Object.entries(rest)
     .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)
     // Kept as fields for JSON logs, but not said twice here: `ready on http://127.0.0.1:3000` needs no `port=3000`.
-    .filter(([, v]) => !message.includes(v))
+    .filter(([, v]) => !saysWord(message, v))
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const error = err && typeof err === 'object' ? ` ${String((err as { message?: unknown }).message ?? '')}` : '';
   const text = `${message}${error}${extras ? color.dim(` ${extras}`) : ''}`;
   const levelPaint = LEVELS[Number(level)];
   return `${prefix} │ ${levelPaint ? levelPaint(text) : text}`;
+}
+
+/** Whether `text` has `word` standing on its own (not `2` inside `1200`). */
+function saysWord(text: string, word: string): boolean {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w.])${escaped}(?![\\w.])`).test(text);
 }

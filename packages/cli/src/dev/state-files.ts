@@ -24,7 +24,8 @@ export async function withBroker<T>(root: string, use: (broker: Broker) => Promi
 export async function withStore<T>(root: string, use: (store: Store) => Promise<T>): Promise<T> {
   const file = path.join(stateDirOf(root), 'state.db');
   if (!existsSync(file)) throw new CliError('NO_STATE', `no state in ${path.dirname(file)}: start the bot with bot dev first`);
-  const store = createSqliteStore({ path: file });
+  // Looking only: the running services prune, an inspection command (a long `traces --follow`) must not delete beside them.
+  const store = createSqliteStore({ path: file, prune: false });
   try {
     return await use(store);
   } finally {

@@ -2,8 +2,9 @@
 import type { Price } from './config.ts';
 
 /**
- * Prices as published by OpenAI and Anthropic; Anthropic's cache writes (5-minute cache) at 1.25× the input price.
- * Override or extend them with `llm.prices` in bot.config.ts.
+ * Prices as published by OpenAI and Anthropic; Anthropic's cache writes as it lists them for its 5-minute cache (1.25×
+ * the input price; Claude 3 Haiku $0.30). Writes to the 1-hour cache (2×) are billed at the same rate: Anthropic's
+ * usage reports them apart, this table does not price them apart yet. Override or extend with `llm.prices`.
  */
 export const PRICE_TABLE: { version: string; models: Readonly<Record<string, Price>> } = {
   version: '2025-11-26',
@@ -30,7 +31,7 @@ export const PRICE_TABLE: { version: string; models: Readonly<Record<string, Pri
     'claude-3-5-sonnet': { input: 3, output: 15, cachedInput: 0.3, cacheWriteInput: 3.75 },
     'claude-haiku-4-5': { input: 1, output: 5, cachedInput: 0.1, cacheWriteInput: 1.25 },
     'claude-3-5-haiku': { input: 0.8, output: 4, cachedInput: 0.08, cacheWriteInput: 1 },
-    'claude-3-haiku': { input: 0.25, output: 1.25, cachedInput: 0.03, cacheWriteInput: 0.3125 },
+    'claude-3-haiku': { input: 0.25, output: 1.25, cachedInput: 0.03, cacheWriteInput: 0.3 },
     'claude-3-opus': { input: 15, output: 75, cachedInput: 1.5, cacheWriteInput: 18.75 },
   },
 };

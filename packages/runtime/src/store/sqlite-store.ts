@@ -37,6 +37,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** `external`: another process runs `startCheckpointer` on the file; this one checkpoints only as a backstop. @default 'auto' */
   walCheckpoints?: WalCheckpoints;
+  /** Delete expired records every minute. Off for a process that only looks (`bot traces --follow`): the services prune. @default true */
+  prune?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -207,7 +209,7 @@ class SqliteStore implements Store {
   private readonly writes: GroupCommit;
   private readonly claimInTx;
   private readonly appendInTx;
-  private readonly pruneTimer: NodeJS.Timeout;
+  private readonly pruneTimer: NodeJS.Timeout | undefined;
   /** The prune under way, if one is: a round can take several turns of the event loop. */
   private pruning: Promise<void> | undefined;
   private closing = false;
@@ -241,8 +243,10 @@ class SqliteStore implements Store {
     // Every write below goes through the group commit; reads run at once (a caller's own writes have
     // committed by the time its awaited write resolves).
     this.writes = new GroupCommit(this.db);
-    this.pruneTimer = setInterval(() => this.prune(), 60_000);
-    this.pruneTimer.unref();
+    if (options.prune !== false) {
+      this.pruneTimer = setInterval(() => this.prune(), 60_000);
+      this.pruneTimer.unref();
+    }
   }
 
   async putMessage(update: MessageUpdate): Promise<void> {

@@ -507,7 +507,11 @@ describe('prompts as endpoints', () => {
         headers: { 'content-type': 'application/json', authorization: 'Bearer key-ci' },
         body: JSON.stringify({ name: 'Ada' }),
       });
-      return { status: response.status, body: (await response.json()) as { output?: string; error?: { code: string; message: string } } };
+      return {
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        body: (await response.json()) as { output?: string; error?: { code: string; message: string } },
+      };
     };
     const first = await post();
     expect(first).toMatchObject({ status: 200, body: { output: expect.any(String) } });
@@ -516,6 +520,7 @@ describe('prompts as endpoints', () => {
     const second = await post();
     expect(second).toMatchObject({
       status: 429,
+      retryAfter: expect.stringMatching(/^\d+$/),
       body: { error: { code: 'BUDGET_EXCEEDED', message: expect.stringMatching(/^prompt "greet": .*API key "ci"/) } },
     });
     expect(primary.counts.requests).toBe(requests);

@@ -35,7 +35,7 @@ export function registerPromptRoutes(app: FastifyInstance, options: PromptRoutes
     return client;
   };
 
-  app.post('/v1/prompts/:name', async (request) => {
+  app.post('/v1/prompts/:name', async (request, reply) => {
     const params = ParamsSchema.safeParse(request.params);
     if (!params.success) throw invalidRequest('params', params.error);
     const prompt = byName.get(params.data.name);
@@ -60,7 +60,11 @@ export function registerPromptRoutes(app: FastifyInstance, options: PromptRoutes
       const { status, code, message } = error as { status?: unknown; code?: unknown; message?: string };
       // The caller's own limits (its key, its budget, a provider's rate limit after the retries) are theirs to act on, as on /llm/v1.
       const passed = PASSED_THROUGH.find((c) => c === code);
-      if (passed) throw new HttpError(passed, `prompt "${prompt.name}": ${message}`);
+      if (passed) {
+        const retryAfter = (error as { headers?: Headers }).headers?.get?.('retry-after');
+        if (retryAfter) reply.header('retry-after', retryAfter);
+        throw new HttpError(passed, `prompt "${prompt.name}": ${message}`);
+      }
       throw new HttpError(
         'LLM_FAILED',
         `the LLM call for prompt "${prompt.name}" failed${typeof status === 'number' ? ` with HTTP ${status}` : ''}: ${(error as Error).message}`,
