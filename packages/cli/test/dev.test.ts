@@ -153,6 +153,10 @@ describe('bot dev', () => {
     await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toContain('executor runs its last version that loaded');
     const afterCrash = await send(port, 'move Hubble to done');
     expect(afterCrash.body.reply).toMatch(/^Shifted Hubble from .+ to done\.$/);
+    // Fixed: the executor is restarted on the project itself (the new reply shows it is no longer the copy).
+    await writeFile(actionFile, source.replace('return `Moved', 'return `Relocated'));
+    await expect.poll(dev.output, { timeout: 20_000, interval: 100 }).toContain('restarting executor on the project');
+    await expect.poll(async () => (await send(port, 'move Hubble to blocked')).body.reply, { timeout: 20_000, interval: 200 }).toMatch(/^Relocated Hubble/);
     const restarted = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as typeof state;
     pids.push(...restarted.services.map((s) => s.pid));
 

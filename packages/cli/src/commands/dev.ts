@@ -23,6 +23,7 @@ export interface DevOptions {
 export async function devCommand(dir: string, options: DevOptions, logger: Logger): Promise<number> {
   const started = performance.now();
   const root = resolveProjectDir(dir);
+  const checkedAt = Date.now();
   const { project, problems } = await loadProject(root);
   const errors = problems.filter((p) => p.severity === 'error');
   if (!project || errors.length) {
@@ -38,13 +39,15 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
   mkdirSync(stateDir, { recursive: true });
   const log = (line: string) => logger.info(formatServiceLine('dev', line));
   // Kept beside the services, not before them: a restart needs it only once a file is broken.
-  let lastGood = Promise.resolve();
-  const keepLastGood = () => {
+  let lastGood: Promise<unknown> = Promise.resolve();
+  const keepLastGood = (since: number) => {
     lastGood = lastGood
-      .then(() => saveLastGood(root, stateDir))
+      .then(() => saveLastGood(root, stateDir, since))
       .catch((error: unknown) => log(color.yellow(`could not keep a copy of the project for restarts: ${(error as Error).message}`)));
   };
-  keepLastGood();
+  keepLastGood(checkedAt);
+  // Services that, restarted while a file was broken, run that copy: the next good load restarts them on the project.
+  const onLastGood = new Set<string>();
 
   let services: readonly ServiceProcess[] = [];
   const saveState = () =>
@@ -73,6 +76,10 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
     },
     onMessage: (service, message) => {
       if (message.type === 'reloaded' || message.type === 'reload-failed') reloadWaiters.get(service)?.(message.type === 'reloaded');
+      if (message.type === 'ready') {
+        if (message.lastGood === true) onLastGood.add(service);
+        else onLastGood.delete(service);
+      }
     },
   };
   const interrupted = new Promise<void>((resolve) => {
@@ -106,7 +113,7 @@ export async function devCommand(dir: string, options: DevOptions, logger: Logge
 
   const watcher = options.watch
     ? watchProject(root, (files, targets) => {
-        void reload(root, files, targets, services, reloadWaiters, log).then((loaded) => loaded && keepLastGood());
+        void reload(root, files, targets, services, reloadWaiters, log, onLastGood).then((checked) => checked !== undefined && keepLastGood(checked));
       })
     : undefined;
   await interrupted;
@@ -125,28 +132,39 @@ async function reload(
   services: readonly ServiceProcess[],
   waiters: Map<string, (ok: boolean) => void>,
   log: (line: string) => void,
-): Promise<boolean> {
+  onLastGood: ReadonlySet<string>,
+): Promise<number | undefined> {
   const started = performance.now();
+  const checkedAt = Date.now();
   // Check first: a file with an error keeps the old version serving, and the error is shown with file and line.
   const { problems } = await loadProject(root);
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) {
     for (const problem of errors) log(color.red(formatProblem(problem)));
     log(color.yellow(`${files.join(', ')}: not reloaded; the previous version keeps serving`));
-    return false;
+    return undefined;
+  }
+  // A service running the last good copy comes back to the project itself, whatever the change was about.
+  const restarted = services.filter((s) => onLastGood.has(s.spec.name));
+  for (const service of restarted) {
+    log(color.yellow(`restarting ${service.spec.name} on the project (it ran the last version that loaded)`));
+    await service.stop();
+    await service.start();
   }
   const results = await Promise.all(
-    [...targets].map((target) => {
-      const service = services.find((s) => s.spec.name === target);
-      if (service?.state !== 'ready') return Promise.resolve(false);
-      const done = new Promise<boolean>((resolve) => waiters.set(target, resolve));
-      service.send({ type: 'reload' });
-      return withTimeout(done, 30_000, () => `${target} did not reload in 30 s`).catch(() => false);
-    }),
+    [...targets]
+      .filter((target) => !restarted.some((s) => s.spec.name === target))
+      .map((target) => {
+        const service = services.find((s) => s.spec.name === target);
+        if (service?.state !== 'ready') return Promise.resolve(false);
+        const done = new Promise<boolean>((resolve) => waiters.set(target, resolve));
+        service.send({ type: 'reload' });
+        return withTimeout(done, 30_000, () => `${target} did not reload in 30 s`).catch(() => false);
+      }),
   );
   const ms = Math.round(performance.now() - started);
   if (results.every(Boolean)) log(color.green(`reloaded ${[...targets].join(' and ')} in ${ms} ms (${files.join(', ')})`));
-  return true;
+  return checkedAt;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {

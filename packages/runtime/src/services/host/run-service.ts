@@ -39,10 +39,12 @@ export async function runService(name: ServiceName, options: RunServiceOptions):
   const needsActions = name === 'executor';
   const loaded = await loadService(name);
   let start: (host: HostContext) => Promise<RunningService>;
+  let onLastGood = false;
   if (loaded.needsProject) {
-    const project = await openProjectOrLastGood(name, root, needsActions, options.lastGoodDir, logger);
-    if (!project) return 1;
-    start = (host) => loaded.create({ ...host, project }, options);
+    const opened = await openProjectOrLastGood(name, root, needsActions, options.lastGoodDir, logger);
+    if (!opened) return 1;
+    onLastGood = opened.lastGood;
+    start = (host) => loaded.create({ ...host, project: opened.project }, options);
   } else {
     start = (host) => loaded.create(host, options);
   }
@@ -59,7 +61,7 @@ export async function runService(name: ServiceName, options: RunServiceOptions):
     return 1;
   }
   logger.info({ port: service.port }, `${name} ready${service.port ? ` on http://${options.host ?? '127.0.0.1'}:${service.port}` : ''}`);
-  process.send?.({ type: 'ready', port: service.port });
+  process.send?.({ type: 'ready', port: service.port, ...(onLastGood && { lastGood: true }) });
 
   let reloading = Promise.resolve();
   process.on('message', (message: HostCommand) => {
@@ -108,7 +110,7 @@ async function reload(name: ServiceName, root: string, needsActions: boolean, se
 async function openProjectOrLastGood(name: ServiceName, root: string, needsActions: boolean, lastGoodDir: string | undefined, logger: pino.Logger) {
   const { project, problems } = await openProject(root, needsActions);
   const errors = problems.filter((p) => p.severity === 'error');
-  if (project && !errors.length) return project;
+  if (project && !errors.length) return { project, lastGood: false };
   const level = lastGoodDir && existsSync(lastGoodDir) ? 'warn' : 'error';
   for (const problem of errors) logger[level]({ code: problem.code, at: formatLocation(problem) }, problem.message);
   if (level === 'error' || !lastGoodDir) return undefined;
@@ -118,7 +120,7 @@ async function openProjectOrLastGood(name: ServiceName, root: string, needsActio
     return undefined;
   }
   logger.warn(`the project has errors: ${name} runs its last version that loaded until they are fixed`);
-  return fallback.project;
+  return { project: fallback.project, lastGood: true };
 }
 
 // Imported on demand: loading a project brings in esbuild and the project's code, which the receiver never needs.
