@@ -60,7 +60,7 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
     return errorAnswer(gateway, error, headers);
   }
   const stream = request.stream === true;
-  /** Writes the ledger record: its cost now, and `written`, which settles (never rejects) once the record is committed. */
+  /** Writes the ledger record: what the call `spent` (cost and tokens), and `written`, which settles (never rejects) once the record is committed. */
   const record = (outcome: {
     target?: Target;
     upstreamModel?: string;
@@ -93,7 +93,7 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
       })
       // The ledger logs its own store failures; this catches the rest, so an answer never waits on or fails by it.
       .catch((error: unknown) => gateway.logger.error({ err: error, traceId }, 'could not record the LLM call'));
-    return { costUsd, written, spent: { costUsd, tokens: outcome.usage.inputTokens + outcome.usage.outputTokens } };
+    return { written, spent: { costUsd, tokens: outcome.usage.inputTokens + outcome.usage.outputTokens } };
   };
 
   if (gateway.redactor) request = { ...request, messages: gateway.redactor.redact(request.messages).messages };
@@ -157,15 +157,14 @@ export async function handleChatCompletion(gateway: LlmGateway, call: ChatCall):
     const text = completion.choices.map((c) => contentText(c.message?.content as string | null) + toolCallsText(c.message?.tool_calls)).join('');
     const usage = usageFromWire(completion.usage, text) ?? (await estimateUsage(request, text));
     const recorded = record({ target: opened.target, upstreamModel: completion.model, usage, status: 'ok', attempts: opened.attempts });
-    const { costUsd, written } = recorded;
     finish(recorded);
     // Awaited, so a client that has the answer finds the call in the ledger. The wait is one event-loop turn (the group
     // commit) and measured no slower at 10 connections than answering first: the answers of a turn then leave
     // together and more records share a commit (docs/benchmarks.md).
-    await written;
+    await recorded.written;
     if (cacheKey) gateway.cache?.set(cacheKey, completion);
     // The cost rides along so callers (the nlp service, prompts, `bot test`) can account for it without a ledger query.
-    const costHeaders = { [COST_HEADER]: String(costUsd), ...(usage.estimated && { 'x-usage-estimated': 'true' }) };
+    const costHeaders = { [COST_HEADER]: String(recorded.spent.costUsd), ...(usage.estimated && { 'x-usage-estimated': 'true' }) };
     return { kind: 'json', status: 200, body: completion, headers: { ...headers, ...costHeaders } };
   }
 

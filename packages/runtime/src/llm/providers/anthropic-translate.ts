@@ -295,7 +295,7 @@ const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop'
 
 /**
  * Anthropic's usage in OpenAI's terms: prompt tokens include cache reads and writes; cached tokens are the reads, and
- * the writes (billed at 1.25× the input price) ride along as `cache_creation_input_tokens`, as LiteLLM reports them.
+ * the writes (billed above the input price) ride along as `cache_creation_input_tokens`, as LiteLLM reports them.
  */
 export function toWireUsage(usage: AnthropicUsage): WireUsage {
   const cached = usage.cache_read_input_tokens ?? 0;

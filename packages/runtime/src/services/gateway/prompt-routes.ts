@@ -67,7 +67,7 @@ export function registerPromptRoutes(app: FastifyInstance, options: PromptRoutes
       }
       throw new HttpError(
         'LLM_FAILED',
-        `the LLM call for prompt "${prompt.name}" failed${typeof status === 'number' ? ` with HTTP ${status}` : ''}: ${(error as Error).message}`,
+        `the LLM call for prompt "${prompt.name}" failed${typeof status === 'number' ? ` with HTTP ${status}` : ''}: ${message}`,
       );
     }
   });

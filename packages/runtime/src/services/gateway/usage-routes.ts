@@ -36,7 +36,8 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps):
     if (!query.success) throw invalidRequest('query', query.error);
     const range = { ...(query.data.from !== undefined && { from: query.data.from }), ...(query.data.to !== undefined && { to: query.data.to }) };
     // A key that is not an admin sees its own calls only: other keys' ids and spending are not its business.
-    const totals = await deps.store.usageTotals({ ...range, ...(!caller.admin && { apiKeyId: caller.keyId }) });
-    return { ...range, ...(!caller.admin && { apiKeyId: caller.keyId }), priceTable: PRICE_TABLE.version, ...totals };
+    const own = caller.admin ? {} : { apiKeyId: caller.keyId };
+    const totals = await deps.store.usageTotals({ ...range, ...own });
+    return { ...range, ...own, priceTable: PRICE_TABLE.version, ...totals };
   });
 }
