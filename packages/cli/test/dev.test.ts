@@ -8,13 +8,13 @@ import { runBot } from './helpers/cli.ts';
 import { type DevRun, startDev } from './helpers/dev.ts';
 import { isAlive } from './helpers/processes.ts';
 
-async function send(port: number, text: string, conversationId?: string) {
+async function send(port: number, text: string, conversationId?: string, user = 'ana') {
   const response = await fetch(`http://127.0.0.1:${port}/v1/messages?wait=5000`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: 'ana', text, conversationId }),
+    body: JSON.stringify({ user, text, conversationId }),
   });
-  return { status: response.status, body: (await response.json()) as { reply?: string; status?: string; intent?: string } };
+  return { status: response.status, body: (await response.json()) as { reply?: string; status?: string; intent?: string; conversationId?: string } };
 }
 
 const running: DevRun[] = [];
@@ -38,6 +38,17 @@ describe('bot dev', () => {
     expect(first.status).toBe(200);
     expect(first.body.intent).toBe('update_status');
     expect(first.body.reply).toMatch(/^Moved Apollo from .+ to done\.$/);
+
+    // Without a conversationId, a user's messages on a channel are one conversation, as with curl in the README:
+    // the answer to the bot's question completes the intent, and another user's same words do not.
+    const asked = await send(port, 'move Apollo');
+    expect(asked.body).toMatchObject({ status: 'clarifying', intent: 'update_status', reply: expect.stringMatching(/status/i) });
+    const other = await send(port, 'blocked', undefined, 'bob');
+    expect(other.body).toMatchObject({ status: 'clarifying', reply: expect.stringMatching(/^Which project\?/) });
+    const answered = await send(port, 'blocked');
+    expect(answered.body).toMatchObject({ status: 'completed', intent: 'update_status' });
+    expect(answered.body.reply).toBe('Moved Apollo from done to blocked.');
+    expect(answered.body.conversationId).toBe(asked.body.conversationId);
 
     const state = JSON.parse(await readFile(path.join(root, '.bot/dev.json'), 'utf8')) as {
       gatewayUrl: string;

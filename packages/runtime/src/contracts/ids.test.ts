@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { TraceIdSchema } from './envelope.ts';
-import { newMessageId, newSpanId, newTraceId } from './ids.ts';
+import { newMessageId, newSpanId, newTraceId, userConversationId } from './ids.ts';
 
 describe('ids', () => {
   it('makes message ids that are UUID v7 and unique', () => {
@@ -30,5 +30,19 @@ describe('ids', () => {
     expect(new Set(spans).size).toBe(spans.length);
     for (const id of traces.slice(0, 50)) expect(TraceIdSchema.safeParse(id).success).toBe(true);
     for (const id of spans.slice(0, 50)) expect(id).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
+  });
+
+  it("gives a user's inputs on a channel one conversation, apart from other tenants, channels and users", () => {
+    const ana = userConversationId('default', 'api', 'ana');
+    expect(userConversationId('default', 'api', 'ana')).toBe(ana);
+    expect(z.uuid().safeParse(ana).success).toBe(true);
+    const others = [
+      userConversationId('acme', 'api', 'ana'),
+      userConversationId('default', 'slack', 'ana'),
+      userConversationId('default', 'api', 'bob'),
+      // Fields are hashed apart, so shifting text from one to the next is another conversation.
+      userConversationId('default', 'apia', 'na'),
+    ];
+    expect(new Set([ana, ...others]).size).toBe(5);
   });
 });

@@ -5,14 +5,17 @@ const Id = z.string().min(1).max(200);
 const Ids = {
   id: z.uuid().meta({ description: 'The message id.' }),
   traceId: z.string().meta({ description: 'The W3C trace id of everything this message caused.' }),
-  conversationId: Id.meta({ description: 'Send it with the next message to continue the conversation.' }),
+  conversationId: Id.meta({ description: "The conversation the message belongs to: the one sent, or the user's conversation on this channel." }),
 };
 
 /** POST /v1/messages. */
 export const PostMessageBodySchema = z.strictObject({
   user: Id.meta({ description: 'Who sent it (your user id).' }),
   text: z.string().min(1).max(4000).meta({ description: 'What the user said.' }),
-  conversationId: Id.optional().meta({ description: 'Continue this conversation. Default: start a new one.' }),
+  conversationId: Id.optional().meta({
+    description:
+      "Continue this conversation. Default: the user's conversation on this channel (the same user and channel continue it; its context expires after 10 idle minutes).",
+  }),
   channel: Id.optional().meta({ description: 'Where the message came from. Default: "api".' }),
   idempotencyKey: z
     .string()

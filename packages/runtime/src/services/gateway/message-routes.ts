@@ -1,7 +1,7 @@
 // POST /v1/messages (forward to the receiver, optionally wait for the reply) and GET /v1/messages/:id.
 
 import type { FastifyInstance } from 'fastify';
-import { newMessageId, newSpanId, newTraceId } from '../../contracts/ids.ts';
+import { DEFAULT_CHANNEL, DEFAULT_TENANT, newMessageId, newSpanId, newTraceId, userConversationId } from '../../contracts/ids.ts';
 import { spanTime } from '../../contracts/span.ts';
 import type { Store } from '../../store/types.ts';
 import { errorBody, HttpError, invalidRequest } from '../http/errors.ts';
@@ -22,7 +22,7 @@ export interface MessageRouteDeps {
   spans: SpanRecorder;
 }
 
-const TENANT = 'default';
+const TENANT = DEFAULT_TENANT;
 
 export function registerMessageRoutes(app: FastifyInstance, deps: MessageRouteDeps): void {
   const { store, receiver, waiters, metrics, spans } = deps;
@@ -37,7 +37,11 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRouteDe
       throw new HttpError('NESTING_TOO_DEEP', `body.data nests deeper than ${MAX_JSON_DEPTH} levels; flatten it`);
     }
     // The gateway picks the ids so it can wait for the reply before the receiver has even seen the message.
-    const ids = { id: newMessageId(), traceId: newTraceId(), conversationId: body.data.conversationId ?? newMessageId() };
+    const ids = {
+      id: newMessageId(),
+      traceId: newTraceId(),
+      conversationId: body.data.conversationId ?? userConversationId(TENANT, body.data.channel ?? DEFAULT_CHANNEL, body.data.user),
+    };
     const spanId = newSpanId();
     const waitMs = query.data.wait ?? 0;
     let waiter: Waiter | undefined = waitMs > 0 ? waiters.wait(ids.id, waitMs) : undefined;

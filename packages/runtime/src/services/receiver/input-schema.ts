@@ -1,5 +1,6 @@
 // What the receiver accepts on POST /v1/inputs, and how it normalises it into the fields of an InputReceived.
 import { z } from 'zod';
+import { DEFAULT_CHANNEL, DEFAULT_TENANT } from '../../contracts/ids.ts';
 import { HttpError } from '../http/errors.ts';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../http/json-depth.ts';
 
@@ -13,7 +14,7 @@ export const ReceiverInputSchema = z.strictObject({
   tenant: Id.optional(),
   user: Id,
   text: z.string().max(100_000),
-  /** @default a new UUID: the input starts a conversation */
+  /** @default the user's conversation on this channel (see userConversationId) */
   conversationId: Id.optional(),
   /** @default "api" */
   channel: Id.optional(),
@@ -39,5 +40,5 @@ export function normaliseInput(input: ReceiverInput): NormalisedInput {
   if (input.data && exceedsDepth(input.data, MAX_JSON_DEPTH)) {
     throw new HttpError('NESTING_TOO_DEEP', `body.data nests deeper than ${MAX_JSON_DEPTH} levels; flatten it`);
   }
-  return { ...input, text, tenant: input.tenant ?? 'default', channel: input.channel ?? 'api' };
+  return { ...input, text, tenant: input.tenant ?? DEFAULT_TENANT, channel: input.channel ?? DEFAULT_CHANNEL };
 }

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Broker } from '../../broker/types.ts';
 import { encode } from '../../contracts/codec.ts';
-import { newMessageId } from '../../contracts/ids.ts';
+import { newMessageId, userConversationId } from '../../contracts/ids.ts';
 import { InputReceivedSchema } from '../../contracts/input-received.ts';
 import type { Store } from '../../store/types.ts';
 import { HttpError } from '../http/errors.ts';
@@ -56,7 +56,12 @@ export async function receiveInput(
   // the same id. nlp and the executor de-duplicate on the input id, so a second copy has no second effect.
   const accepted: Accepted = earlier
     ? { id: earlier.id, traceId: earlier.traceId, conversationId: earlier.conversationId, duplicate: true }
-    : { id: input.id ?? newMessageId(), traceId: trace.traceId, conversationId: input.conversationId ?? newMessageId(), duplicate: false };
+    : {
+        id: input.id ?? newMessageId(),
+        traceId: trace.traceId,
+        conversationId: input.conversationId ?? userConversationId(input.tenant, input.channel, input.user),
+        duplicate: false,
+      };
   const identity = { id: accepted.id, traceId: accepted.traceId, conversationId: accepted.conversationId };
   try {
     const message = encode(InputReceivedSchema, {
