@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS store_messages (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS store_messages_updated ON store_messages (updated_at);
+CREATE INDEX IF NOT EXISTS store_messages_created ON store_messages (created_at);
 CREATE TABLE IF NOT EXISTS store_contexts (
   conversation_id TEXT PRIMARY KEY,
   context TEXT NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS store_idempotency (
   updated_at INTEGER NOT NULL,
   owner TEXT
 );
-CREATE INDEX IF NOT EXISTS store_idempotency_updated ON store_idempotency (updated_at);
+CREATE INDEX IF NOT EXISTS store_idempotency_claimed ON store_idempotency (claimed_at);
 CREATE TABLE IF NOT EXISTS store_spans (
   trace_id TEXT NOT NULL,
   span_id TEXT NOT NULL,
@@ -76,5 +76,7 @@ export function migrateStoreSchema(db: SqliteDatabase): void {
     db.exec(DDL);
     // Columns added since a table was first created (a .bot/ state folder from an earlier version).
     addColumnIfMissing(db, 'store_idempotency', 'owner', 'TEXT');
+    // Retention once went by the last update, whose index every status change rewrote; it goes by creation now.
+    db.exec('DROP INDEX IF EXISTS store_messages_updated; DROP INDEX IF EXISTS store_idempotency_updated;');
   }).immediate();
 }

@@ -50,6 +50,7 @@ describe('sqlite store schema', () => {
     try {
       const old = new Database(path);
       old.exec(`CREATE TABLE store_idempotency (key TEXT PRIMARY KEY, state TEXT NOT NULL, result TEXT, claimed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE INDEX store_idempotency_updated ON store_idempotency (updated_at);
         INSERT INTO store_idempotency VALUES ('action:old', 'in-progress', NULL, ${Date.now() - 60_000}, ${Date.now() - 60_000});
         INSERT INTO store_idempotency VALUES ('action:done', 'completed', '{"reply":"ok"}', 1, 1);`);
       old.close();
@@ -59,6 +60,12 @@ describe('sqlite store schema', () => {
       expect(claim).toMatchObject({ status: 'first' });
       expect(await store.renewClaim('action:old', (claim as { token: string }).token)).toBe(true);
       await store.close();
+      // Retention goes by creation and claim now: the index on the last update, which every change rewrote, is gone.
+      const upgraded = new Database(path, { readonly: true });
+      const indexes = upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'store_idempotency%'").pluck().all();
+      upgraded.close();
+      expect(indexes).toContain('store_idempotency_claimed');
+      expect(indexes).not.toContain('store_idempotency_updated');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

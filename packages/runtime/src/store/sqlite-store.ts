@@ -27,9 +27,9 @@ import type {
 export interface SqliteStoreOptions {
   /** The database file, e.g. `.bot/state.db`. */
   path: string;
-  /** How long message records and traces are kept. @default 86_400_000 (a day) */
+  /** How long message records and traces are kept after they began. @default 86_400_000 (a day) */
   retentionMs?: number;
-  /** How long idempotency entries are kept: a redelivery later than this runs the action again. @default 604_800_000 (a week) */
+  /** How long idempotency entries are kept after their claim: a redelivery later than this runs the action again. @default 604_800_000 (a week) */
   idempotencyRetentionMs?: number;
   /** How long LLM usage records are kept (`bot usage`, `GET /v1/usage`). @default 7_776_000_000 (90 days) */
   usageRetentionMs?: number;
@@ -195,8 +195,8 @@ function prepare(db: SqliteDatabase) {
     spentAll: s('SELECT sum(cost_usd) AS cost, sum(input_tokens + output_tokens) AS tokens FROM store_usage WHERE at_ms >= ?'),
     // Each deletes one batch of the oldest expired rows (by the column's index): see pruneInBatches.
     pruneContexts: s('DELETE FROM store_contexts WHERE rowid IN (SELECT rowid FROM store_contexts WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)'),
-    pruneMessages: s('DELETE FROM store_messages WHERE rowid IN (SELECT rowid FROM store_messages WHERE updated_at < ? ORDER BY updated_at LIMIT ?)'),
-    pruneLedger: s('DELETE FROM store_idempotency WHERE rowid IN (SELECT rowid FROM store_idempotency WHERE updated_at < ? ORDER BY updated_at LIMIT ?)'),
+    pruneMessages: s('DELETE FROM store_messages WHERE rowid IN (SELECT rowid FROM store_messages WHERE created_at < ? ORDER BY created_at LIMIT ?)'),
+    pruneLedger: s('DELETE FROM store_idempotency WHERE rowid IN (SELECT rowid FROM store_idempotency WHERE claimed_at < ? ORDER BY claimed_at LIMIT ?)'),
     pruneSpans: s(`DELETE FROM store_spans WHERE trace_id IN (${OLDEST_TRACES})`),
     pruneTraces: s(`DELETE FROM store_traces WHERE trace_id IN (${OLDEST_TRACES})`),
     pruneUsage: s('DELETE FROM store_usage WHERE id IN (SELECT id FROM store_usage WHERE at_ms < ? ORDER BY at_ms LIMIT ?)'),
