@@ -1,4 +1,4 @@
-// Fresh identifiers for messages, traces and spans.
+// Identifiers: fresh ones for messages, traces and spans; the conversation of a user who names none.
 //
 // Message and trace ids start with the time in milliseconds (UUID v7 layout, RFC 9562): rows keyed by them are
 // appended at the right edge of the store's B-trees instead of landing on random pages, so a commit rewrites a
