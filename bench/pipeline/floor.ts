@@ -14,65 +14,18 @@
 //             per batch 1 broker.db tx (ack + publish 'replies')
 // Measured with bench/pipeline/loadgen.ts exactly as run.ts does: a throughput ramp, a bounded burst, ?wait latency.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createSchema, floorFiles } from './floor/common.ts';
+import { cpuTicks, f, load, runLoad, TICK } from './measure.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 const RATES = [1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000];
 const STEP_SECONDS = 5;
-
-// ---------- helpers (as in run.ts) ----------
-type LoadResult = {
-  sent: number;
-  skipped: number;
-  ok: number;
-  errors: number;
-  otherStatus: number;
-  statuses: Record<string, number>;
-  seconds: number;
-  okPerSecond: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-};
-
-function runLoad(options: Record<string, unknown>): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', LOADGEN, JSON.stringify(options)], { cwd: HERE, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1) as string));
-      else reject(new Error(`load generator exited with ${code}`));
-    });
-  });
-}
-
-/** CPU ticks (user+system) of a process, from /proc/<pid>/stat. */
-function cpuTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 // ---------- the pipeline ----------
 const dir = mkdtempSync(path.join(tmpdir(), 'inputbot-floor-'));

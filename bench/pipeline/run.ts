@@ -4,16 +4,16 @@
 // ?wait latency at a fixed 200 msg/s, cold start to ready, hot-reload time and idle RSS of the five processes.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { cpuTicks, f, load, runLoad, TICK } from './measure.ts';
 import { GREET_ACTION, greetAction, writeBenchProject } from './project.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BOT_BIN = path.join(REPO, 'packages/cli/bin/bot.js');
-const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -32,35 +32,6 @@ if (!existsSync(path.join(REPO, 'packages/cli/dist/cli.js'))) {
 }
 
 // ---------- helpers ----------
-type LoadResult = {
-  sent: number;
-  skipped: number;
-  ok: number;
-  errors: number;
-  otherStatus: number;
-  statuses: Record<string, number>;
-  seconds: number;
-  okPerSecond: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-};
-
-function runLoad(options: Record<string, unknown>): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', LOADGEN, JSON.stringify(options)], { cwd: HERE, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1) as string));
-      else reject(new Error(`load generator exited with ${code}`));
-    });
-  });
-}
-
 function rssKb(pid: number): number {
   try {
     return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
@@ -86,24 +57,6 @@ async function bareNodeRssKb(): Promise<number> {
   child.kill();
   return kb;
 }
-
-/** CPU ticks (user+system) of a process, from /proc/<pid>/stat. */
-function cpuTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 interface Dev {
   child: ChildProcess;
