@@ -42,7 +42,9 @@ for (const json of db.prepare('SELECT span FROM store_spans').pluck().all() as s
   trace[span.service] = span;
   byTrace.set(span.traceId, trace);
 }
-const hops: [string, (t: Record<string, Span>) => number][] = [
+type Trace = Record<'gateway' | 'receiver' | 'nlp' | 'executor', Span>;
+const complete = (t: Record<string, Span>): t is Trace => Boolean(t.gateway && t.receiver && t.nlp && t.executor);
+const hops: [string, (t: Trace) => number][] = [
   ['gateway start → receiver start', (t) => t.receiver.startMs - t.gateway.startMs],
   ['receiver (store + publish)', (t) => t.receiver.endMs - t.receiver.startMs],
   ['receiver end → nlp start', (t) => t.nlp.startMs - t.receiver.endMs],
@@ -52,7 +54,7 @@ const hops: [string, (t: Record<string, Span>) => number][] = [
   ['executor end → gateway end', (t) => t.gateway.endMs - t.executor.endMs],
   ['gateway total', (t) => t.gateway.endMs - t.gateway.startMs],
 ];
-const traces = [...byTrace.values()].filter((t) => t.gateway && t.receiver && t.nlp && t.executor && t.gateway.startMs >= measuredFrom);
+const traces = [...byTrace.values()].filter(complete).filter((t) => t.gateway.startMs >= measuredFrom);
 traces.sort((a, b) => a.gateway.endMs - a.gateway.startMs - (b.gateway.endMs - b.gateway.startMs));
 const slow = traces.slice(Math.floor(traces.length * 0.98));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
