@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createSchema, floorFiles } from './floor/common.ts';
-import { cpuTicks, f, load, runLoad, TICK } from './measure.ts';
+import { cpuMeter, f, load, runLoad, throughputStep } from './measure.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const RATES = [1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000];
@@ -92,11 +92,9 @@ try {
   const front = await startService('front', { RECEIVER_PORT: String(receiver.port) });
   const pids: Record<string, number> = { parent: process.pid, front: front.pid, receiver: receiver.pid, nlp: nlp.pid, executor: executor.pid };
   const url = `http://127.0.0.1:${front.port}/v1/messages`;
-  const cpuSnapshot = () => Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuTicks(pid)]));
-  const cpuShare = (before: Record<string, number>, seconds: number) =>
-    Object.entries(cpuSnapshot())
-      .map(([n, t]) => `${n} ${f(((t - (before[n] ?? 0)) / TICK / seconds) * 100, 0)}%`)
-      .join(', ');
+  const cpu = cpuMeter(pids);
+  const cpuSnapshot = cpu.snapshot;
+  const cpuShare = cpu.share;
 
   const probe = await fetch(`${url}?wait=5000`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":"u","text":"hi"}' });
   const probeBody = (await probe.json()) as { reply?: string };
@@ -121,28 +119,9 @@ try {
   const done = () => doneStmt.get() as number;
   let best = 0;
   for (const rate of RATES) {
-    const doneBefore = done();
-    const samples: number[] = [];
-    const c = cpuSnapshot();
-    const t0 = performance.now();
-    const sampler = setInterval(() => samples.push(backlog()), 250);
-    const result = await runLoad({ url, mode: 'rate', rate, seconds: STEP_SECONDS, maxInFlight: 512, sockets: 64 });
-    clearInterval(sampler);
-    const sendSeconds = (performance.now() - t0) / 1000;
-    const cpu = cpuShare(c, sendSeconds);
-    const completedDuring = done() - doneBefore;
-    const endBacklog = backlog();
-    const half = samples.slice(Math.floor(samples.length / 2));
-    const growing = half.length > 1 && (half.at(-1) as number) > (half[0] as number) + rate * 0.1;
-    const drainStart = performance.now();
-    while (backlog() > 0 && performance.now() - drainStart < 20_000) await sleep(50);
-    const drainMs = performance.now() - drainStart;
-    const kept = result.skipped === 0 && result.okPerSecond >= rate * 0.95 && result.errors + result.otherStatus === 0;
-    const sustained = kept && !growing && endBacklog <= Math.max(50, rate * 0.25);
-    console.log(
-      `${rate}/s offered: accepted ${f(result.okPerSecond, 0)}/s (p50 ${f(result.p50, 1)} ms, p99 ${f(result.p99, 1)} ms, skipped ${result.skipped}), completed during ${f(completedDuring / sendSeconds, 0)}/s, backlog at end ${endBacklog} (drained in ${f(drainMs, 0)} ms) → ${sustained ? 'sustained' : 'NOT sustained'}; CPU ${cpu}`,
-    );
-    if (!sustained) break;
+    const step = await throughputStep(url, rate, STEP_SECONDS, { backlog, done }, cpu);
+    console.log(step.line);
+    if (!step.sustained) break;
     best = rate;
   }
   results.throughput = String(best);

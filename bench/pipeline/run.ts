@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { cpuTicks, f, load, runLoad, TICK } from './measure.ts';
+import { cpuMeter, f, load, runLoad, throughputStep } from './measure.ts';
 import { GREET_ACTION, greetAction, writeBenchProject } from './project.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -170,11 +170,9 @@ try {
   const pids: Record<string, number> = { dev: dev.child.pid as number };
   for (const s of state.services) pids[s.name] = s.pid;
   const gateway = `http://127.0.0.1:${port}/v1/messages`;
-  const cpuSnapshot = () => Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuTicks(pid)]));
-  const cpuShare = (before: Record<string, number>, seconds: number) =>
-    Object.entries(cpuSnapshot())
-      .map(([n, t]) => `${n} ${f(((t - (before[n] ?? 0)) / TICK / seconds) * 100, 0)}%`)
-      .join(', ');
+  const cpu = cpuMeter(pids);
+  const cpuSnapshot = cpu.snapshot;
+  const cpuShare = cpu.share;
 
   // warm-up
   await runLoad({ url: `${gateway}?wait=5000`, mode: 'rate', rate: 100, seconds: 3 });
@@ -225,29 +223,10 @@ try {
     const done = () => doneStmt.get() as number;
     let best = 0;
     for (const rate of RATES) {
-      const doneBefore = done();
-      const samples: number[] = [];
-      const c = cpuSnapshot();
-      const t0 = performance.now();
-      const sampler = setInterval(() => samples.push(backlog()), 250);
-      const result = await runLoad({ url: gateway, mode: 'rate', rate, seconds: STEP_SECONDS, maxInFlight: 512, sockets: 64 });
-      clearInterval(sampler);
-      const sendSeconds = (performance.now() - t0) / 1000;
-      const cpu = cpuShare(c, sendSeconds);
-      const completedDuring = done() - doneBefore;
-      const endBacklog = backlog();
-      const half = samples.slice(Math.floor(samples.length / 2));
-      const growing = half.length > 1 && (half.at(-1) as number) > (half[0] as number) + rate * 0.1;
-      // drain before the next step
-      const drainStart = performance.now();
-      while (backlog() > 0 && performance.now() - drainStart < 20_000) await sleep(50);
-      const drainMs = performance.now() - drainStart;
-      if (backlog() > 0) console.log(`  not drained after 20 s: ${diagnose()}`);
-      const kept = result.skipped === 0 && result.okPerSecond >= rate * 0.95 && result.errors + result.otherStatus === 0;
-      const sustained = kept && !growing && endBacklog <= Math.max(50, rate * 0.25);
-      const line = `${rate}/s offered: accepted ${f(result.okPerSecond, 0)}/s (p50 ${f(result.p50, 1)} ms, p99 ${f(result.p99, 1)} ms, skipped ${result.skipped}), completed during ${f(completedDuring / sendSeconds, 0)}/s, backlog at end ${endBacklog} (drained in ${f(drainMs, 0)} ms) → ${sustained ? 'sustained' : 'NOT sustained'}; CPU ${cpu}`;
-      console.log(line);
-      if (sustained) {
+      const step = await throughputStep(gateway, rate, STEP_SECONDS, { backlog, done }, cpu);
+      if (!step.drained) console.log(`  not drained after 20 s: ${diagnose()}`);
+      console.log(step.line);
+      if (step.sustained) {
         best = rate;
       } else break;
     }
