@@ -19,6 +19,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { startCheckpointer } from '@inputbot/runtime/sqlite';
 import Database from 'better-sqlite3';
 import { createSchema, floorFiles } from './floor/common.ts';
 import { cpuMeter, f, load, runLoad, throughputStep } from './measure.ts';
@@ -72,16 +73,8 @@ console.log(
 );
 createSchema(dir);
 
-// The supervisor's checkpointer: PASSIVE never waits for a lock, so it holds up no writer.
-const checkpointers = [files.broker, files.state].map((file) => new Database(file, { timeout: 0 }));
-const checkpointTimer = setInterval(() => {
-  for (const db of checkpointers)
-    try {
-      db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // busy for a moment: the next tick tries again
-    }
-}, 250);
+// bot dev's checkpointer, as its supervisor runs it on the two files.
+const checkpointer = startCheckpointer([files.broker, files.state]);
 
 const results: Record<string, string> = {};
 try {
@@ -144,8 +137,7 @@ try {
   }
   state.close();
 } finally {
-  clearInterval(checkpointTimer);
-  for (const db of checkpointers) db.close();
+  checkpointer.stop();
   cleanup();
 }
 

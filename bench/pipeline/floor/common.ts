@@ -1,10 +1,10 @@
-// Shared by the floor pipeline's services (bench/pipeline/floor.ts): the SQLite connection inputbot opens, its
-// retry on SQLITE_BUSY, the UDP doorbell, the lease loop and the ack-and-publish commit. Nothing else.
+// Shared by the floor pipeline's services (bench/pipeline/floor.ts): inputbot's own SQLite connection (openSqlite, with
+// its retry on SQLITE_BUSY), the UDP doorbell, the lease loop and the ack-and-publish commit. Nothing else.
 import { createSocket, type Socket } from 'node:dgram';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '@inputbot/runtime/sqlite';
 
-export type Db = Database.Database;
+export type Db = SqliteDatabase;
 
 /** A leased broker message. */
 export interface Leased {
@@ -27,41 +27,15 @@ export const STATE_FILE = floorFiles().state;
 const LEASE_MS = 30_000;
 const BATCH = 16;
 
-// As packages/runtime/src/sqlite/open.ts: SQLite's own busy handler sleeps whole milliseconds, while a commit holds
-// the lock ~40 µs, so the handler is off and a busy statement is retried after 50 µs, doubling up to 1 ms.
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY');
-
-export function retryBusy<T>(fn: () => T, timeoutMs = 10_000): T {
-  const deadline = performance.now() + timeoutMs;
-  let wait = 0.05;
-  for (;;) {
-    try {
-      return fn();
-    } catch (error) {
-      if (!isBusy(error) || performance.now() >= deadline) throw error;
-    }
-    Atomics.wait(sleeper, 0, 0, wait);
-    wait = Math.min(1, wait * 2);
-  }
-}
-
-/** Opens a file as inputbot's services do under `bot dev`: WAL, synchronous=NORMAL, checkpoints left to the parent. */
+/** Opens a file with the connection inputbot's services open under `bot dev` (WAL, synchronous=NORMAL, its retry on a busy lock, checkpoints left to the parent). */
 export function open(file: string): Db {
-  const db = new Database(file, { timeout: 0 });
-  retryBusy(() => db.pragma('journal_mode = WAL'));
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 0');
-  // The parent checkpoints every 250 ms; this is the backstop should it stall.
-  db.pragma('wal_autocheckpoint = 10000');
-  db.pragma('journal_size_limit = 67108864');
-  return db;
+  return openSqlite(file, 10_000, 'external');
 }
 
-/** `fn` as one BEGIN IMMEDIATE transaction, retried whole on SQLITE_BUSY (a busy transaction was rolled back). */
+/** `fn` as one BEGIN IMMEDIATE transaction (the connection retries it whole on SQLITE_BUSY, as inputbot's do). */
 export function immediate<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
   const tx = db.transaction(fn);
-  return (...args: A) => retryBusy(() => tx.immediate(...args));
+  return (...args: A) => tx.immediate(...args);
 }
 
 /** The parent creates the tables before starting the services. */
@@ -89,7 +63,7 @@ export function ringer(broker: Db): (topic: string) => void {
     const now = Date.now();
     let entry = cache.get(topic);
     if (!entry || now - entry.at >= 200) {
-      entry = { at: now, ports: retryBusy(() => portsOf.all(topic) as number[]) };
+      entry = { at: now, ports: portsOf.all(topic) as number[] };
       cache.set(topic, entry);
     }
     if (!sendSocket) {
@@ -138,7 +112,7 @@ export function consume(broker: Db, topic: string, handle: (batch: Leased[]) => 
   socket.on('message', wake);
   return new Promise((resolve) =>
     socket.bind(0, '127.0.0.1', () => {
-      retryBusy(() => broker.prepare('INSERT INTO doorbells (topic, port) VALUES (?, ?)').run(topic, socket.address().port));
+      broker.prepare('INSERT INTO doorbells (topic, port) VALUES (?, ?)').run(topic, socket.address().port);
       resolve();
     }),
   );

@@ -111,12 +111,12 @@ async function openProjectOrLastGood(name: ServiceName, root: string, needsActio
   const { project, problems } = await openProject(root, needsActions);
   const errors = problems.filter((p) => p.severity === 'error');
   if (project && !errors.length) return { project, lastGood: false };
-  const level = lastGoodDir && existsSync(lastGoodDir) ? 'warn' : 'error';
-  for (const problem of errors) logger[level]({ code: problem.code, at: formatLocation(problem) }, problem.message);
-  if (level === 'error' || !lastGoodDir) return undefined;
-  const fallback = await openProject(lastGoodDir, needsActions);
+  const fallbackDir = lastGoodDir && existsSync(lastGoodDir) ? lastGoodDir : undefined;
+  for (const problem of errors) logger[fallbackDir ? 'warn' : 'error']({ code: problem.code, at: formatLocation(problem) }, problem.message);
+  if (!fallbackDir) return undefined;
+  const fallback = await openProject(fallbackDir, needsActions);
   if (!fallback.project || fallback.problems.some((p) => p.severity === 'error')) {
-    logger.error(`the last version that loaded (${lastGoodDir}) does not load either`);
+    logger.error(`the last version that loaded (${fallbackDir}) does not load either`);
     return undefined;
   }
   logger.warn(`the project has errors: ${name} runs its last version that loaded until they are fixed`);
